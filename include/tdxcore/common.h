@@ -17,9 +17,11 @@
 extern "C" {
 #endif
 
-/** Library version, as numbers (compile time). */
+/** Library major version (compile time). */
 #define TDXC_VERSION_MAJOR 0
+/** Library minor version (compile time). */
 #define TDXC_VERSION_MINOR 1
+/** Library patch version (compile time). */
 #define TDXC_VERSION_PATCH 0
 /** Library version as one number: major * 10000 + minor * 100 + patch. */
 #define TDXC_VERSION_NUMBER                                                    \
@@ -49,8 +51,10 @@ extern "C" {
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define TDXC_STATIC_ASSERT(cond, msg) _Static_assert(cond, #msg)
 #else
+/** @cond INTERNAL */
 #define TDXC_SA_CAT2_(a, b) a##b
 #define TDXC_SA_CAT_(a, b) TDXC_SA_CAT2_(a, b)
+/** @endcond */
 #define TDXC_STATIC_ASSERT(cond, msg)                                          \
 	typedef char TDXC_SA_CAT_(tdxc_static_assert_, __LINE__)[(cond) ? 1 : -1]
 #endif
@@ -123,15 +127,13 @@ TDXC_API const char *tdxc_strerror_name(int err);
  */
 TDXC_API uint32_t tdxc_version(const char **str);
 
-/** Module bits for tdxc_modules(). */
-#define TDXC_MOD_XSAVE     (1u << 0)
-#define TDXC_MOD_MEMREGION (1u << 1)
-#define TDXC_MOD_APBOOT    (1u << 2)
-#define TDXC_MOD_VTLCTX    (1u << 3)
-#define TDXC_MOD_IRQFILTER (1u << 4)
-#define TDXC_MOD_BPOOL     (1u << 5)
+#define TDXC_MOD_XSAVE     (1u << 0) /**< tdxc_modules(): xsave (lib/cpuid) */
+#define TDXC_MOD_MEMREGION (1u << 1) /**< tdxc_modules(): memregion */
+#define TDXC_MOD_APBOOT    (1u << 2) /**< tdxc_modules(): apboot */
+#define TDXC_MOD_VTLCTX    (1u << 3) /**< tdxc_modules(): vtlctx */
+#define TDXC_MOD_IRQFILTER (1u << 4) /**< tdxc_modules(): irqfilter */
+#define TDXC_MOD_BPOOL     (1u << 5) /**< tdxc_modules(): bpool */
 
-/** Feature bits for tdxc_features(). */
 #define TDXC_FEAT_HOSTED   (1u << 0) /**< hosted build (libc available) */
 #define TDXC_FEAT_LIBCPUID (1u << 1) /**< host CPUID through libcpuid */
 #define TDXC_FEAT_ZLIB     (1u << 2) /**< zlib compression */
@@ -143,12 +145,14 @@ TDXC_API uint32_t tdxc_modules(void);
 /** Optional features compiled into this library (TDXC_FEAT_* bits). */
 TDXC_API uint32_t tdxc_features(void);
 
+/** @cond INTERNAL */
 TDXC_STATIC_ASSERT(TDXC_EINVAL == -1, tdxc_einval_pinned);
 TDXC_STATIC_ASSERT(TDXC_ENOSPC == -2, tdxc_enospc_pinned);
 TDXC_STATIC_ASSERT(TDXC_ENOTSUP == -3, tdxc_enotsup_pinned);
 TDXC_STATIC_ASSERT(TDXC_ETIMEDOUT == -10, tdxc_etimedout_pinned);
 TDXC_STATIC_ASSERT(TDXC_EPOISONED == -30, tdxc_epoisoned_pinned);
 TDXC_STATIC_ASSERT(TDXC_E2BIG == -34, tdxc_e2big_pinned);
+/** @endcond */
 
 #ifdef __cplusplus
 }
