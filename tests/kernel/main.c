@@ -11,6 +11,7 @@
 #include "xsave_test.h"
 
 #include <tdxcore/common.h>
+#include <tdxcore/xsave.h>
 
 void kmain(uint32_t magic, uint64_t mbi);
 void klib_init(void);
@@ -248,12 +249,27 @@ static void run_smp(const struct acpi_info *ai)
 }
 
 /* ---- XSAVE ---------------------------------------------------------------- */
+static int cpuid_cb(uint32_t leaf, uint32_t subleaf, struct tdxc_xsave_regs *out, void *opaque)
+{
+	uint32_t r[4];
+	(void)opaque;
+	cpuid_count(leaf, subleaf, r);
+	out->eax = r[0];
+	out->ebx = r[1];
+	out->ecx = r[2];
+	out->edx = r[3];
+	return 0;
+}
+
 static void run_xsave(void)
 {
 	static struct xsave_cpu x;
+	static struct tdxc_xsave_info xi;
+	static struct tdxc_xsave_layout lay_std, lay_cmp;
+	static struct tdxc_xsave_report rep;
 	xsave_cpu_read(&x);
-	if (!check(x.has_xsave, "xsave.cpuid", "XSAVE %s, XSAVEC %s, XCR0 mask 0x%lx, XSS mask "
-						"0x%lx",
+	if (!check(x.has_xsave, "xsave.cpuid",
+		   "XSAVE %s, XSAVEC %s, XCR0 mask 0x%lx, XSS mask 0x%lx",
 		   x.has_xsave ? "yes" : "no", x.has_xsavec ? "yes" : "no", x.xcr0_supported,
 		   x.xss_supported))
 		return;
@@ -261,22 +277,71 @@ static void run_xsave(void)
 	uint64_t xcr0 = xgetbv(0);
 	check(xcr0 == x.xcr0_supported && (read_cr4() & (1u << 18)), "xsave.enable",
 	      "CR4.OSXSAVE set, XCR0=0x%lx", xcr0);
+
+	/* The library reads leaf 0xD through our cpuid instruction wrapper. */
+	int rc = tdxc_xsave_info_from_cpuid_fn(cpuid_cb, 0, &xi);
+	if (!check(rc == 0 && xi.xcr0_supported == x.xcr0_supported, "xsave.lib-table",
+		   "rc=%d (%s), XCR0 mask 0x%lx, subleaves present 0x%lx", rc,
+		   tdxc_strerror_name(rc), xi.xcr0_supported, xi.present))
+		return;
+	rc = tdxc_xsave_validate(&xi, TDXC_XSAVE_VF_XCR0_LOADED | TDXC_XSAVE_VF_XSS_LOADED,
+				 xcr0, 0, &rep);
+	check(rc == 0, "xsave.lib-validate", "rc=%d: %u problems (%u errors, %u warnings)%s%s",
+	      rc, rep.total, rep.errors, rep.warnings, rep.stored ? ", first: " : "",
+	      rep.stored ? tdxc_xsave_problem_name(rep.problems[0].kind) : "");
+
 	uint32_t r[4];
 	cpuid_count(0xD, 0, r);
 	uint32_t cpu_std = r[1];
-	uint32_t own_std = xsave_own_std_size(&x, xcr0);
-	check(cpu_std == own_std, "xsave.size-own-std",
-	      "CPUID(0xD,0).EBX=%u, from the sub-leaves %u", cpu_std, own_std);
-	xsave_into_guarded(cpu_std, 0, xcr0, "xsave.xsave-guarded");
+	uint32_t own_std = xsave_own_std_size(&x, xcr0), lib_std = 0;
+	rc = tdxc_xsave_standard_size(&xi, xcr0, &lib_std);
+	check(rc == 0 && cpu_std == lib_std && cpu_std == own_std, "xsave.size-std",
+	      "CPUID(0xD,0).EBX=%u, library %u (rc=%d), kernel's own sum %u", cpu_std, lib_std,
+	      rc, own_std);
+
+	/* Every component's standard offset is the CPU's CPUID(0xD,i).EBX. */
+	rc = tdxc_xsave_layout(&xi, xcr0, TDXC_XSAVE_STANDARD, &lay_std);
+	unsigned bad = 0, n = 0;
+	for (unsigned i = 2; i < 63; i++) {
+		if (!(xcr0 >> i & 1))
+			continue;
+		n++;
+		if (lay_std.slot[i].offset != x.comp[i].offset ||
+		    lay_std.slot[i].size != x.comp[i].size) {
+			if (!bad)
+				info("xsave.layout-std", "component %u (%s): library %u+%u, CPU %u+%u",
+				     i, tdxc_xsave_component_name(i), lay_std.slot[i].offset,
+				     lay_std.slot[i].size, x.comp[i].offset, x.comp[i].size);
+			bad++;
+		}
+	}
+	check(rc == 0 && bad == 0 && lay_std.size == cpu_std, "xsave.layout-std",
+	      "rc=%d, %u components, %u differ from CPUID, layout size %u", rc, n, bad,
+	      lay_std.size);
+
+	uint32_t avx_std = (xcr0 & (1u << TDXC_XSAVE_AVX)) ? lay_std.slot[TDXC_XSAVE_AVX].offset : 0;
+	xsave_into_guarded(cpu_std, 0, xcr0, avx_std, "xsave.xsave-guarded");
+
+	uint32_t own_cmp = xsave_own_cmp_size(&x, xcr0), lib_cmp = 0;
+	rc = tdxc_xsave_compacted_size(&xi, xcr0, &lib_cmp);
 	if (x.has_xsavec) {
 		cpuid_count(0xD, 1, r);
-		uint32_t cpu_cmp = r[1];
-		uint32_t own_cmp = xsave_own_cmp_size(&x, xcr0); /* IA32_XSS is 0 */
-		check(cpu_cmp == own_cmp, "xsave.size-own-cmp",
-		      "CPUID(0xD,1).EBX=%u, from the sub-leaves %u", cpu_cmp, own_cmp);
-		xsave_into_guarded(cpu_cmp, 1, xcr0, "xsave.xsavec-guarded");
+		uint32_t cpu_cmp = r[1]; /* XCR0 | IA32_XSS, and IA32_XSS is 0 */
+		check(rc == 0 && cpu_cmp == lib_cmp && cpu_cmp == own_cmp, "xsave.size-cmp",
+		      "CPUID(0xD,1).EBX=%u, library %u (rc=%d), kernel's own sum %u", cpu_cmp,
+		      lib_cmp, rc, own_cmp);
+		int lrc = tdxc_xsave_layout(&xi, xcr0, TDXC_XSAVE_COMPACTED, &lay_cmp);
+		uint32_t avx_cmp = (lrc == 0 && (xcr0 & (1u << TDXC_XSAVE_AVX)))
+					   ? lay_cmp.slot[TDXC_XSAVE_AVX].offset
+					   : 0;
+		xsave_into_guarded(lib_cmp, 1, xcr0, avx_cmp, "xsave.xsavec-guarded");
 	} else {
-		info("xsave.xsavec", "CPUID(0xD,1).EAX[1] clear: no XSAVEC, compacted checks skipped");
+		/* No XSAVEC on this CPU: the compacted size is still checked
+		 * against the kernel's own sum of the sub-leaves. */
+		check(rc == 0 && lib_cmp == own_cmp, "xsave.size-cmp",
+		      "no XSAVEC on this CPU; library %u (rc=%d), kernel's own sum %u", lib_cmp,
+		      rc, own_cmp);
+		info("xsave.xsavec", "CPUID(0xD,1).EAX[1] clear: XSAVEC image not taken");
 	}
 }
 

@@ -26,7 +26,8 @@ REQUIRED = [
     "boot.multiboot", "boot.mmap", "boot.image",
     "lib.version", "lib.strerror",
     "acpi.madt", "madt.own-walk", "smp.lapic", "smp.fw-park", "smp.online",
-    "xsave.cpuid", "xsave.enable", "xsave.size-own-std", "xsave.xsave-guarded",
+    "xsave.cpuid", "xsave.enable", "xsave.lib-table", "xsave.lib-validate",
+    "xsave.size-std", "xsave.layout-std", "xsave.xsave-guarded", "xsave.size-cmp",
 ]
 
 

@@ -100,21 +100,27 @@ static int guards_intact(uint32_t size, uint32_t *bad_at)
 }
 
 #define XMM0_PATTERN 0x1122334455667788ull
+#define YMM0_HI_PATTERN 0x99aabbccddeeff00ull
 
-static void load_xmm0(void)
+/* No clobbers: this file never uses vector registers (-mgeneral-regs-only). */
+static void load_vector_patterns(int avx)
 {
-	uint64_t v = XMM0_PATTERN;
-	/* no clobber: this file never uses vector registers (-mgeneral-regs-only) */
+	uint64_t v = XMM0_PATTERN, w = YMM0_HI_PATTERN;
 	__asm__ volatile("movq %0, %%xmm0" : : "r"(v));
+	if (avx)
+		__asm__ volatile("movq %0, %%xmm1\n\t"
+				 "vinsertf128 $1, %%xmm1, %%ymm0, %%ymm0"
+				 : : "r"(w));
 }
 
-int xsave_into_guarded(uint32_t size, int compacted, uint64_t rfbm, const char *name)
+int xsave_into_guarded(uint32_t size, int compacted, uint64_t rfbm, uint32_t ymm_hi_off,
+		       const char *name)
 {
 	if (size + 2 * GUARD > sizeof(xbuf))
 		return check(0, name, "size %u larger than the test buffer", size);
 	guards_set(size);
 	uint8_t *area = xbuf + GUARD;
-	load_xmm0();
+	load_vector_patterns(ymm_hi_off != 0);
 	uint32_t lo = (uint32_t)rfbm, hi = (uint32_t)(rfbm >> 32);
 	if (compacted)
 		__asm__ volatile("xsavec64 %0" : "+m"(*(uint8_t(*)[65536])area) : "a"(lo), "d"(hi)
@@ -124,14 +130,21 @@ int xsave_into_guarded(uint32_t size, int compacted, uint64_t rfbm, const char *
 				 : "memory");
 	uint32_t bad = 0;
 	int ok = guards_intact(size, &bad);
-	uint64_t xmm0, xcomp_bv;
+	uint64_t xmm0, ymm0_hi = 0, xcomp_bv;
 	memcpy(&xmm0, area + 160, 8);
 	memcpy(&xcomp_bv, area + 512 + 8, 8);
+	int ymm_ok = 1;
+	if (ymm_hi_off) {
+		memcpy(&ymm0_hi, area + ymm_hi_off, 8);
+		ymm_ok = ymm0_hi == YMM0_HI_PATTERN;
+	}
 	int xmm_ok = xmm0 == XMM0_PATTERN;
 	int fmt_ok = compacted ? (xcomp_bv >> 63) == 1 : xcomp_bv == 0;
 	if (!ok)
 		return check(0, name, "size=%u guard byte at buffer offset %u overwritten",
 			     size, bad);
-	return check(xmm_ok && fmt_ok, name, "size=%u guards intact xmm0=0x%lx xcomp_bv=0x%lx",
-		     size, xmm0, xcomp_bv);
+	return check(xmm_ok && ymm_ok && fmt_ok, name,
+		     "size=%u guards intact, xmm0=0x%lx, ymm0[255:128] at offset %u = 0x%lx, "
+		     "xcomp_bv=0x%lx",
+		     size, xmm0, ymm_hi_off, ymm0_hi, xcomp_bv);
 }

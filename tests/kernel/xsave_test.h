@@ -21,7 +21,12 @@ int xsave_enable(const struct xsave_cpu *x);
 /* Sizes computed by the kernel itself from the sub-leaves. */
 uint32_t xsave_own_std_size(const struct xsave_cpu *x, uint64_t mask);
 uint32_t xsave_own_cmp_size(const struct xsave_cpu *x, uint64_t mask);
-/* XSAVE / XSAVEC into a guarded buffer of exactly @size; logs one check. */
-int xsave_into_guarded(uint32_t size, int compacted, uint64_t rfbm, const char *name);
+/*
+ * XSAVE / XSAVEC into a guarded buffer of exactly @size; logs one check.
+ * With @ymm_hi_off != 0 the upper half of YMM0 is loaded with a pattern
+ * first and must appear at that offset of the image (AVX component).
+ */
+int xsave_into_guarded(uint32_t size, int compacted, uint64_t rfbm, uint32_t ymm_hi_off,
+		       const char *name);
 
 #endif
