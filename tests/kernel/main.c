@@ -7,7 +7,7 @@
  * status through isa-debug-exit says the same.
  */
 #include "kernel.h"
-#include "smp.h"
+#include "smp_test.h"
 #include "xsave_test.h"
 
 #include <tdxcore/common.h>
@@ -126,126 +126,16 @@ static void check_common_api(void)
 	info("lib.modules", "0x%x features 0x%x", tdxc_modules(), tdxc_features());
 }
 
-/* ---- MADT: the kernel's own minimal walk (cross-check for the library) ---- */
-struct own_madt {
-	uint64_t lapic;
-	unsigned n;
-	uint32_t ids[MAX_CPUS * 4];
-};
-
-static int own_madt_walk(uint64_t madt, uint32_t len, struct own_madt *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->lapic = rd32(madt + 36);
-	for (uint32_t off = 44; off + 2 <= len;) {
-		uint8_t type = *(const uint8_t *)(uintptr_t)(madt + off);
-		uint8_t l = *(const uint8_t *)(uintptr_t)(madt + off + 1);
-		if (l < 2 || off + l > len)
-			return -1;
-		uint64_t e = madt + off;
-		uint32_t id = 0xFFFFFFFF, flags = 0;
-		if (type == 0 && l >= 8) {
-			id = *(const uint8_t *)(uintptr_t)(e + 3);
-			flags = rd32(e + 4);
-			if (id == 0xFF)
-				id = 0xFFFFFFFF;
-		} else if (type == 9 && l >= 16) {
-			id = rd32(e + 4);
-			flags = rd32(e + 8);
-		} else if (type == 5 && l >= 12) {
-			m->lapic = rd64(e + 4);
-		}
-		if (id != 0xFFFFFFFF && (flags & 1) && m->n < MAX_CPUS * 4)
-			m->ids[m->n++] = id;
-		off += l;
-	}
-	return 0;
-}
-
 /* ---- SMP ----------------------------------------------------------------- */
 static uint8_t fw_tables_static[FW_TABLES_SIZE] __attribute__((aligned(4096)));
 static uint8_t mailbox_static[4096] __attribute__((aligned(4096)));
 
-/* The OS side of the mailbox (ACPI 6.4 §5.2.12.19). */
-static int own_wake(uint64_t mb, uint32_t apic, uint64_t vector, uint64_t timeout_us)
+static void run_smp_static(const struct acpi_info *ai)
 {
-	volatile uint16_t *cmd = (volatile uint16_t *)(uintptr_t)mb;
-	if (__atomic_load_n(cmd, __ATOMIC_ACQUIRE) != 0)
-		return -1;
-	*(volatile uint16_t *)(uintptr_t)(mb + 2) = 0;
-	*(volatile uint32_t *)(uintptr_t)(mb + 4) = apic;
-	*(volatile uint64_t *)(uintptr_t)(mb + 8) = vector;
-	__atomic_store_n(cmd, 1, __ATOMIC_RELEASE);
-	uint64_t end = rdtsc() + timeout_us * tsc_per_us();
-	while (__atomic_load_n(cmd, __ATOMIC_ACQUIRE) != 0) {
-		if ((int64_t)(rdtsc() - end) >= 0)
-			return -2;
-		cpu_relax();
-	}
-	return 0;
-}
-
-static struct own_madt g_madt;
-static uint32_t g_bsp;
-
-static void job_report(void *arg)
-{
-	uint32_t *out = arg;
-	*out = cpu_apic_id();
-}
-
-static void run_smp(const struct acpi_info *ai)
-{
-	unsigned want = (unsigned)cmdline_num("smp", 1);
-	int wrc = own_madt_walk(ai->madt, ai->madt_len, &g_madt);
-	if (!check(wrc == 0 && g_madt.n == want, "madt.own-walk",
-		   "rc=%d, %u enabled CPUs, expected %u; LAPIC at 0x%lx", wrc, g_madt.n, want,
-		   g_madt.lapic))
-		return;
-	g_bsp = cpu_apic_id();
-	lapic_init(g_madt.lapic);
-	uint64_t apic_base_msr = rdmsr(0x1B);
-	check(lapic_id() == g_bsp && (apic_base_msr & ~0xFFFull) == g_madt.lapic &&
-		      (apic_base_msr & (1u << 8)),
-	      "smp.lapic", "BSP APIC ID %u (CPUID) / %u (LAPIC), IA32_APIC_BASE 0x%lx", g_bsp,
-	      lapic_id(), apic_base_msr);
-
-	uint64_t fw_cr3 = (uint64_t)(uintptr_t)fw_tables_static;
-	uint64_t mb = (uint64_t)(uintptr_t)mailbox_static;
-	fw_tables_build(fw_cr3);
-	os_ap_cr3 = read_cr3();
-	int started = fw_start_aps(g_madt.lapic, fw_cr3, mb, g_madt.ids, g_madt.n, g_bsp);
-	uint32_t parked = __atomic_load_n(&g_fw.parked, __ATOMIC_ACQUIRE);
-	if (!check(started == (int)want - 1 && parked == want - 1, "smp.fw-park",
-		   "INIT-SIPI-SIPI sent to %d APs, %u parked in the firmware mailbox loop",
-		   started, parked))
-		return;
-
-	for (unsigned i = 0; i < g_madt.n; i++) {
-		uint32_t id = g_madt.ids[i];
-		if (id == g_bsp)
-			continue;
-		uint32_t before = g_os.online;
-		int rc = own_wake(mb, id, (uint64_t)(uintptr_t)ap_os_entry, 1000000);
-		uint64_t end = rdtsc() + 1000000 * tsc_per_us();
-		while (__atomic_load_n(&g_os.online, __ATOMIC_ACQUIRE) == before &&
-		       (int64_t)(rdtsc() - end) < 0)
-			cpu_relax();
-		check(rc == 0 && g_os.online == before + 1, "smp.wake", "APIC ID %u: rc=%d",
-		      id, rc);
-	}
-	unsigned ok = 0;
-	for (unsigned i = 0; i < g_os.online && i < MAX_CPUS; i++) {
-		uint32_t got = 0xFFFFFFFF;
-		os_job_start(i, job_report, &got);
-		if (os_job_wait(i, 1000000) == 0 && got == g_os.cpu[i].apic &&
-		    g_os.cpu[i].cr3 == os_ap_cr3)
-			ok++;
-	}
-	check(g_os.online == want - 1 && ok == want - 1, "smp.online",
-	      "%u APs online on the kernel page tables, %u answered a job; %u acks seen by "
-	      "the firmware loop",
-	      g_os.online, ok, g_fw.acked);
+	struct smp_memory mem = { (uint64_t)(uintptr_t)fw_tables_static,
+				  (uint64_t)(uintptr_t)mailbox_static };
+	struct smp_result res;
+	run_smp(ai, &mem, &res);
 }
 
 /* ---- XSAVE ---------------------------------------------------------------- */
@@ -358,7 +248,7 @@ void kmain(uint32_t magic, uint64_t mbi)
 	if (check(rc == 0, "acpi.madt", "rc=%d RSDP 0x%lx rev %u, %s 0x%lx, APIC 0x%lx len %u", rc,
 		  ai.rsdp, ai.rsdp_rev, ai.root_is_xsdt ? "XSDT" : "RSDT", ai.root, ai.madt,
 		  ai.madt_len))
-		run_smp(&ai);
+		run_smp_static(&ai);
 
 	run_xsave();
 

@@ -25,7 +25,9 @@ EXIT_FAIL = (0x11 << 1) | 1
 REQUIRED = [
     "boot.multiboot", "boot.mmap", "boot.image",
     "lib.version", "lib.strerror",
-    "acpi.madt", "madt.own-walk", "smp.lapic", "smp.fw-park", "smp.online",
+    "acpi.madt", "madt.own-walk", "apboot.madt-qemu", "apboot.madt-cpus",
+    "apboot.madt-tdx", "apboot.madt-reject", "smp.lapic", "smp.fw-park",
+    "apboot.mb-init", "apboot.mb-refuse", "apboot.mb-done", "smp.online",
     "xsave.cpuid", "xsave.enable", "xsave.lib-table", "xsave.lib-validate",
     "xsave.size-std", "xsave.layout-std", "xsave.xsave-guarded", "xsave.size-cmp",
 ]
@@ -98,7 +100,7 @@ def main():
         problems.append(result[-1])
     required = list(REQUIRED)
     if args.smp > 1:
-        required.append("smp.wake")
+        required.append("apboot.wake")
     for name in required:
         if name not in passed:
             problems.append(f"required check '{name}' did not pass")
