@@ -37,6 +37,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--maxcpus", type=int, default=0,
+                    help="QEMU maxcpus (absent CPUs appear as disabled MADT entries)")
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--append", default="")
     ap.add_argument("--timeout", type=float,
@@ -53,9 +55,14 @@ def main():
         print(f"FAIL harness: kernel image {args.kernel} missing")
         return 1
 
-    cmdline = f"smp={args.smp} {args.append}".strip()
+    smp = str(args.smp)
+    cmdline = f"smp={args.smp}"
+    if args.maxcpus:
+        smp += f",maxcpus={args.maxcpus}"
+        cmdline += f" maxcpus={args.maxcpus}"
+    cmdline = f"{cmdline} {args.append}".strip()
     cmd = [qemu, "-accel", "tcg", "-cpu", "max", "-machine", "pc",
-           "-smp", str(args.smp), "-m", args.mem,
+           "-smp", smp, "-m", args.mem,
            "-kernel", args.kernel, "-append", cmdline,
            "-nodefaults", "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
@@ -101,6 +108,8 @@ def main():
     required = list(REQUIRED)
     if args.smp > 1:
         required.append("apboot.wake")
+    if args.maxcpus and args.maxcpus != args.smp:
+        required.append("apboot.madt-hotplug")
     for name in required:
         if name not in passed:
             problems.append(f"required check '{name}' did not pass")
@@ -108,7 +117,7 @@ def main():
             and result[-1].startswith("RESULT PASS"):
         problems.append("kernel printed RESULT PASS but exited with the fail status")
 
-    print(f"boot: -smp {args.smp} -m {args.mem}: {elapsed:.1f} s, "
+    print(f"boot: -smp {smp} -m {args.mem}: {elapsed:.1f} s, "
           f"{len(passed)} checks passed, {len(failed)} failed")
     if elapsed > 10:
         print(f"WARNING: the boot took {elapsed:.1f} s (budget 10 s)")

@@ -139,6 +139,26 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 		   madt.n_iso, madt.n_lapic_nmi, madt.wakeup.present ? "present" : "absent",
 		   madt.lapic_address))
 		return -1;
+	/* -smp N,maxcpus=M: QEMU lists the M - N absent CPUs as disabled entries. */
+	unsigned maxcpus = (unsigned)cmdline_num("maxcpus", want);
+	if (maxcpus != want) {
+		static struct tdxc_apboot_madt hp;
+		static struct tdxc_apboot_cpu hpc[MAX_ENTRIES];
+		int m = tdxc_apboot_madt_parse(qemu_madt, qlen, TDXC_APBOOT_PARSE_LEGACY_HOTPLUG, &hp,
+					       hpc, MAX_ENTRIES, 0);
+		unsigned dis = 0, hot = 0;
+		for (int i = 0; i < n; i++)
+			dis += cpus[i].status == TDXC_APBOOT_CPU_DISABLED;
+		for (int i = 0; i < m; i++)
+			hot += hpc[i].status == TDXC_APBOOT_CPU_HOTPLUG;
+		check(n == (int)maxcpus && dis == maxcpus - want && m == n &&
+			      hot == maxcpus - want && hp.n_usable == maxcpus &&
+			      hp.n_enabled == want,
+		      "apboot.madt-hotplug",
+		      "%d entries (maxcpus %u): %u disabled by default; with LEGACY_HOTPLUG %u "
+		      "hot-plug candidates, %u usable, %u enabled",
+		      n, maxcpus, dis, hot, hp.n_usable, hp.n_enabled);
+	}
 	uint32_t ids[MAX_CPUS];
 	unsigned n_ids = 0, agree = 0;
 	for (int i = 0; i < n; i++) {
