@@ -49,12 +49,12 @@ extern "C" {
 #define TDXC_BPOOL_HEADER_SIZE 16u
 /** Smallest block (header plus the two free-list links). */
 #define TDXC_BPOOL_MIN_BLOCK 32u
-/** Smallest pool: first block header, a minimum block and the sentinel. */
-#define TDXC_BPOOL_MIN_POOL 64u
+/** Smallest pool: one minimum block and the end sentinel. */
+#define TDXC_BPOOL_MIN_POOL 48u
 /** Largest pool length in bytes (2^39). */
 #define TDXC_BPOOL_MAX_POOL (UINT64_C(1) << 39)
 /** Largest request size accepted by the allocation functions. */
-#define TDXC_BPOOL_MAX_ALLOC (TDXC_BPOOL_MAX_POOL - 64u)
+#define TDXC_BPOOL_MAX_ALLOC (TDXC_BPOOL_MAX_POOL - 48u)
 /** Largest alignment accepted by tdxc_bpool_alloc() (1 MiB). */
 #define TDXC_BPOOL_MAX_ALIGN (UINT32_C(1) << 20)
 /** Pools per heap. */
@@ -193,7 +193,7 @@ TDXC_API int tdxc_bpool_fini(struct tdxc_bpool *h);
  * @param mem pool start, 16-byte aligned; the caller keeps it mapped and
  *            untouched (except through allocated blocks) while the heap
  *            lives.
- * @param len pool length, a multiple of 16, 64 .. TDXC_BPOOL_MAX_POOL.
+ * @param len pool length, a multiple of 16, 48 .. TDXC_BPOOL_MAX_POOL.
  * @return 0, or
  *  - TDXC_EINVAL    @p h not a live heap, or @p mem NULL;
  *  - TDXC_ECORRUPT  the heap is poisoned;

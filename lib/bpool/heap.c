@@ -297,8 +297,8 @@ int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
 	b = blk_at(a);
 	s = blk_at((uintptr_t)end - BP_HDR);
 	b->prevfree = 0;
-	make_free(h, b, len - BP_HDR * 2);
-	s->prevfree = len - BP_HDR * 2;
+	make_free(h, b, len - BP_HDR);
+	s->prevfree = len - BP_HDR;
 	set_hdr(h, s, 0, BP_F_ALLOC | BP_F_SENT | BP_F_PREVFREE);
 	h->total += len;
 	return 0;
@@ -722,9 +722,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 	rc = inspect(h, ptr, &c);
 	if (rc)
 		return rc;
-	release(h, &c);
-	h->nget--; /* a move is one get and no release for the caller */
-	h->nrel--;
+	release(h, &c); /* as bgetr(): one get and one release */
 	*out = np;
 	return 0;
 }
