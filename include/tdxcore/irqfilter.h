@@ -38,8 +38,8 @@
  * Publication: a two-copy "latch" sequence counter. A writer publishes by
  * bumping the counter (readers switch to the other copy), rewriting the idle
  * copy, bumping again, rewriting the other copy. Readers load the counter
- * (acquire), read the copy it selects, issue an acquire fence and re-check
- * the counter, retrying if it moved. A reader therefore only ever returns a
+ * (acquire), read the copy it selects (acquire loads) and re-check the
+ * counter, retrying if it moved. A reader therefore only ever returns a
  * complete published filter, old or new, never a mix of words. All shared
  * words are accessed with `__atomic` builtins (see lib/irqfilter/ for the
  * exact orderings).
@@ -364,8 +364,8 @@ TDXC_API int tdxc_irqfilter_read(const struct tdxc_irqfilter_vp *vp, uint32_t al
  * = vector 32i+j blocked), into caller memory, e.g. a run page at
  * TDXC_IRQFILTER_RUNPAGE_PROXY_IRR_BLOCKED. The words are written at once
  * (all ones before the first publish) and at every publish, each with an
- * atomic 32-bit store: first the union of old and new allowed sets, then a
- * release fence, then the new set. A reader of these words that does not
+ * atomic 32-bit store: first the union of old and new allowed sets, then
+ * the new set (release stores). A reader of these words that does not
  * use the sequence protocol may see a mix of words, but every vector allowed
  * in both the old and the new filter stays allowed throughout, and a vector
  * moving between words is never blocked in both places at once.
