@@ -1,0 +1,987 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * bget-style boundary-tag heap with a two-level segregated-fit index.
+ *
+ * Layout of a pool: [blk][blk]...[blk][sentinel]. Each block header is
+ * { prevfree, word }; word packs flags, size and a 24-bit check value keyed
+ * by the heap secret and the header address. Free blocks also hold the
+ * next/prev links of their size-class list.
+ *
+ * Rule followed everywhere: every value read from pool memory (a header, a
+ * prevfree, a link) is verified before anything is written, so a failing
+ * call leaves heap and memory exactly as they were.
+ */
+#include "bpool_priv.h"
+
+typedef struct bp_heap heap_t;
+typedef struct bp_blk blk_t;
+
+static const heap_t heap_template; /* all zero: empty index, no pools */
+
+/* ------------------------------------------------------------ helpers */
+
+static inline uint64_t chk_of(const heap_t *h, const void *b, uint64_t low)
+{
+	uint64_t x = ((uint64_t)(uintptr_t)b ^ h->secret) *
+		     UINT64_C(0x9e3779b97f4a7c15);
+	x = (x ^ low ^ (x >> 29)) * UINT64_C(0xd6e8feb86659fd93);
+	return x >> BP_CHK_SHIFT;
+}
+
+static inline uint64_t mkword(const heap_t *h, const void *b, uint64_t size,
+			      uint64_t flags)
+{
+	uint64_t low = size | flags;
+	return low | chk_of(h, b, low) << BP_CHK_SHIFT;
+}
+
+static inline bool word_ok(const heap_t *h, const void *b, uint64_t w)
+{
+	return (w >> BP_CHK_SHIFT) == chk_of(h, b, w & BP_LOW_MASK);
+}
+
+static inline uint64_t wsize(uint64_t w)
+{
+	return w & BP_SIZE_MASK;
+}
+
+static inline void set_hdr(const heap_t *h, blk_t *b, uint64_t size,
+			   uint64_t flags)
+{
+	b->word = mkword(h, b, size, flags);
+}
+
+/* A header that is no longer a block start (merged away): a later free of
+ * the old pointer verifies and is reported as a double free. */
+static inline void kill_hdr(const heap_t *h, blk_t *b)
+{
+	b->word = mkword(h, b, 0, 0);
+}
+
+static inline blk_t *blk_at(uintptr_t a)
+{
+	return (blk_t *)(void *)a;
+}
+
+static inline unsigned fls64(uint64_t v)
+{
+	return 63u - (unsigned)__builtin_clzll(v);
+}
+
+/* Class of a block of this size (size >= 32, multiple of 16). */
+static inline void map_insert(uint64_t size, unsigned *fl, unsigned *sl)
+{
+	if (size < BP_SMALL) {
+		*fl = 0;
+		*sl = (unsigned)(size >> 4);
+	} else {
+		unsigned m = fls64(size);
+		*fl = m - BP_FL_SHIFT + 1;
+		*sl = (unsigned)(size >> (m - BP_SL_LOG2)) ^ BP_SL_COUNT;
+	}
+}
+
+/* Class to search for a request: rounded up so every block of the class
+ * found (or any higher one) fits ("good fit"). false: too large. */
+static inline bool map_search(uint64_t size, unsigned *fl, unsigned *sl)
+{
+	if (size >= BP_SMALL)
+		size += (UINT64_C(1) << (fls64(size) - BP_SL_LOG2)) - 1;
+	map_insert(size, fl, sl);
+	return *fl < BP_FL_COUNT;
+}
+
+/* Smallest block size of class (fl, sl). */
+static inline uint64_t class_min(unsigned fl, unsigned sl)
+{
+	if (fl == 0)
+		return (uint64_t)sl << 4;
+	return (uint64_t)(BP_SL_COUNT | sl) << (fl - 1 + BP_FL_SHIFT - BP_SL_LOG2);
+}
+
+static inline const struct bp_pool *pool_of(const heap_t *h, uintptr_t a)
+{
+	uint32_t i;
+	for (i = 0; i < h->npools; i++)
+		if (a >= h->pools[i].start && a < h->pools[i].end)
+			return &h->pools[i];
+	return NULL;
+}
+
+/* Could a free block header (32 bytes) live at p? Range and alignment only. */
+static inline bool link_ok(const heap_t *h, const blk_t *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	uint32_t i;
+	if (a & 15u)
+		return false;
+	for (i = 0; i < h->npools; i++)
+		if (a >= h->pools[i].start && a + BP_MIN <= h->pools[i].end - BP_HDR)
+			return true;
+	return false;
+}
+
+static void poison(heap_t *h, const void *at, uint32_t problem)
+{
+	if (!(h->state & TDXC_BPOOL_STATE_POISONED)) {
+		h->state |= TDXC_BPOOL_STATE_POISONED;
+		h->bad_addr = (uint64_t)(uintptr_t)at;
+		h->bad_problem = problem;
+	}
+}
+
+static inline int corrupt(heap_t *h, const void *at, uint32_t problem)
+{
+	poison(h, at, problem);
+	return TDXC_ECORRUPT;
+}
+
+/* Links of free block f (in class fl/sl) are safe to unlink through. */
+static inline bool links_ok(const heap_t *h, const blk_t *f, unsigned fl,
+			    unsigned sl)
+{
+	const blk_t *n = f->next, *p = f->prev;
+	if (n && (!link_ok(h, n) || n->prev != f))
+		return false;
+	if (p) {
+		if (!link_ok(h, p) || p->next != f)
+			return false;
+	} else if (h->heads[fl][sl] != f) {
+		return false;
+	}
+	return true;
+}
+
+static inline void list_insert(heap_t *h, blk_t *b, uint64_t size)
+{
+	unsigned fl, sl;
+	blk_t *head;
+	map_insert(size, &fl, &sl);
+	head = h->heads[fl][sl];
+	b->next = head;
+	b->prev = NULL;
+	if (head)
+		head->prev = b;
+	h->heads[fl][sl] = b;
+	h->fl_map |= 1u << fl;
+	h->sl_map[fl] = (uint16_t)(h->sl_map[fl] | (1u << sl));
+	h->free_blocks++;
+}
+
+static inline void list_remove(heap_t *h, blk_t *b, unsigned fl, unsigned sl)
+{
+	blk_t *n = b->next, *p = b->prev;
+	if (n)
+		n->prev = p;
+	if (p) {
+		p->next = n;
+	} else {
+		h->heads[fl][sl] = n;
+		if (!n) {
+			h->sl_map[fl] = (uint16_t)(h->sl_map[fl] & ~(1u << sl));
+			if (!h->sl_map[fl])
+				h->fl_map &= ~(1u << fl);
+		}
+	}
+	h->free_blocks--;
+}
+
+/* A new free block b of this size, with an allocated predecessor. */
+static inline void make_free(heap_t *h, blk_t *b, uint64_t size)
+{
+	set_hdr(h, b, size, 0);
+	list_insert(h, b, size);
+	h->free += size;
+}
+
+int tdxc__bpool_check_ctx(const struct tdxc_bpool *hp)
+{
+	const heap_t *h = (const heap_t *)(const void *)hp;
+	if (!hp || !tdxc__is_aligned(hp, 8) || h->magic != BP_MAGIC ||
+	    h->self != h)
+		return TDXC_EINVAL;
+	return 0;
+}
+
+/* Context checks of every mutating call. */
+static inline int ctx_rw(struct tdxc_bpool *hp, heap_t **out)
+{
+	heap_t *h = bp_heap_of(hp);
+	if (tdxc__bpool_check_ctx(hp))
+		return TDXC_EINVAL;
+	if (h->state & TDXC_BPOOL_STATE_POISONED)
+		return TDXC_ECORRUPT;
+	if (h->state & TDXC_BPOOL_STATE_SHUTDOWN)
+		return TDXC_EBUSY;
+	*out = h;
+	return 0;
+}
+
+/* ---------------------------------------------------- init and pools */
+
+int tdxc_bpool_init(struct tdxc_bpool *hp, const struct tdxc_bpool_params *params)
+{
+	struct tdxc_bpool_params p;
+	heap_t *h = bp_heap_of(hp);
+	int rc;
+
+	if (!hp || !tdxc__is_aligned(hp, 8))
+		return TDXC_EINVAL;
+	if (h->magic == BP_MAGIC && h->self == h)
+		return TDXC_EBUSY;
+	tdxc__memset(&p, 0, sizeof(p));
+	if (params) {
+		rc = tdxc__copy_in(&p, sizeof(p), params, sizeof(p));
+		if (rc)
+			return rc;
+		if (p.reserved[0] || p.reserved[1])
+			return TDXC_ERESERVED;
+		if (tdxc__check_flags(p.flags, TDXC_BPOOL_F_ALL))
+			return TDXC_EFLAGS;
+	}
+	/* Built from the pristine template, never from what was there. */
+	tdxc__memcpy(h, &heap_template, sizeof(*h));
+	tdxc__memset((uint8_t *)hp + sizeof(*h), 0, sizeof(*hp) - sizeof(*h));
+	h->secret = p.secret;
+	h->quota = p.quota;
+	h->flags = p.flags;
+	h->self = h;
+	h->magic = BP_MAGIC;
+	return 0;
+}
+
+int tdxc_bpool_fini(struct tdxc_bpool *hp)
+{
+	if (tdxc__bpool_check_ctx(hp))
+		return TDXC_EINVAL;
+	tdxc__memset(hp, 0, sizeof(*hp));
+	return 0;
+}
+
+int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
+{
+	heap_t *h;
+	uint64_t end;
+	uintptr_t a = (uintptr_t)mem;
+	uint32_t i;
+	blk_t *b, *s;
+	int rc = ctx_rw(hp, &h);
+
+	if (rc)
+		return rc;
+	if (!mem)
+		return TDXC_EINVAL;
+	if (tdxc__add_u64(a, len, &end))
+		return TDXC_EOVERFLOW;
+#if UINTPTR_MAX < UINT64_MAX
+	if (end > UINTPTR_MAX)
+		return TDXC_EOVERFLOW;
+#endif
+	if ((a | len) & (TDXC_BPOOL_QUANTUM - 1))
+		return TDXC_EALIGN;
+	if (len < TDXC_BPOOL_MIN_POOL)
+		return TDXC_ESIZE;
+	if (len > TDXC_BPOOL_MAX_POOL)
+		return TDXC_E2BIG;
+	if (tdxc__ranges_overlap(a, end, (uintptr_t)hp, (uintptr_t)hp + sizeof(*hp)))
+		return TDXC_EOVERLAP;
+	for (i = 0; i < h->npools; i++)
+		if (tdxc__ranges_overlap(a, end, h->pools[i].start, h->pools[i].end))
+			return TDXC_EOVERLAP;
+	if (h->npools >= TDXC_BPOOL_MAX_POOLS)
+		return TDXC_ENOSPC;
+
+	h->pools[h->npools].start = a;
+	h->pools[h->npools].end = (uintptr_t)end;
+	h->npools++;
+	b = blk_at(a);
+	s = blk_at((uintptr_t)end - BP_HDR);
+	b->prevfree = 0;
+	make_free(h, b, len - BP_HDR);
+	s->prevfree = len - BP_HDR;
+	set_hdr(h, s, 0, BP_F_ALLOC | BP_F_SENT | BP_F_PREVFREE);
+	h->total += len;
+	return 0;
+}
+
+/* --------------------------------------------------------- allocation */
+
+/* Block size for a request; false when out of range. */
+static inline bool req_size(size_t size, uint64_t *need)
+{
+	uint64_t n;
+	if (size == 0 || size > TDXC_BPOOL_MAX_ALLOC)
+		return false;
+	n = (((uint64_t)size + 15u) & ~UINT64_C(15)) + BP_HDR;
+	*need = n < BP_MIN ? BP_MIN : n;
+	return true;
+}
+
+static inline void count_alloc(heap_t *h, uint64_t size)
+{
+	h->used += size;
+	h->live++;
+	h->nget++;
+	if (h->used > h->peak_used)
+		h->peak_used = h->used;
+}
+
+/*
+ * Take a free block of at least `search` bytes out of the index, verifying
+ * it, its list successor and its physical successor first. On success *g is
+ * the block after it (its F_PREVFREE still set).
+ */
+static int take_block(heap_t *h, uint64_t search, blk_t **out, blk_t **gout)
+{
+	unsigned fl, sl;
+	uint32_t slm, flm;
+	blk_t *f, *n, *g;
+	uint64_t w, fsize, gw;
+	const struct bp_pool *pl;
+
+	if (!map_search(search, &fl, &sl))
+		return TDXC_ENOMEM;
+	slm = h->sl_map[fl] & (~0u << sl);
+	if (!slm) {
+		flm = fl + 1 < 32 ? h->fl_map & (~0u << (fl + 1)) : 0;
+		if (!flm)
+			return TDXC_ENOMEM;
+		fl = (unsigned)__builtin_ctz(flm);
+		slm = h->sl_map[fl];
+	}
+	sl = (unsigned)__builtin_ctz(slm);
+	f = h->heads[fl][sl];
+
+	/* f came from the control block, but its header is pool memory. */
+	if (!f || !link_ok(h, f))
+		return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
+	w = f->word;
+	if (!word_ok(h, f, w))
+		return corrupt(h, f, TDXC_BPOOL_PROBLEM_CHECK);
+	fsize = wsize(w);
+	if ((w & BP_FLAGS_MASK) != 0 || fsize < search)
+		return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
+	pl = pool_of(h, (uintptr_t)f);
+	if ((uintptr_t)f + fsize > pl->end - BP_HDR)
+		return corrupt(h, f, TDXC_BPOOL_PROBLEM_SIZE);
+	n = f->next;
+	if (f->prev || (n && (!link_ok(h, n) || n->prev != f)))
+		return corrupt(h, f, TDXC_BPOOL_PROBLEM_LINK);
+	g = blk_at((uintptr_t)f + fsize);
+	gw = g->word;
+	if (!word_ok(h, g, gw))
+		return corrupt(h, g, TDXC_BPOOL_PROBLEM_CHECK);
+	if (!(gw & BP_F_PREVFREE) || g->prevfree != fsize)
+		return corrupt(h, g, TDXC_BPOOL_PROBLEM_PREVFREE);
+
+	h->heads[fl][sl] = n;
+	if (n) {
+		n->prev = NULL;
+	} else {
+		h->sl_map[fl] = (uint16_t)(h->sl_map[fl] & ~(1u << sl));
+		if (!h->sl_map[fl])
+			h->fl_map &= ~(1u << fl);
+	}
+	h->free_blocks--;
+	h->free -= fsize;
+	*out = f;
+	*gout = g;
+	return 0;
+}
+
+/* g's prevfree/flag for a predecessor that is now allocated or free. */
+static inline void set_prev(const heap_t *h, blk_t *g, uint64_t prevfree)
+{
+	uint64_t gw = g->word;
+	uint64_t fl = gw & BP_FLAGS_MASK & ~(uint64_t)BP_F_PREVFREE;
+	g->prevfree = prevfree;
+	set_hdr(h, g, wsize(gw), fl | (prevfree ? BP_F_PREVFREE : 0));
+}
+
+int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **out)
+{
+	heap_t *h;
+	uint64_t need, search, fsize, rem, gap = 0;
+	blk_t *f, *g, *b;
+	int rc = ctx_rw(hp, &h);
+
+	if (rc)
+		return rc;
+	if (!out || !req_size(size, &need) || align == 0 || (align & (align - 1)) ||
+	    align > TDXC_BPOOL_MAX_ALIGN)
+		return TDXC_EINVAL;
+	search = align <= TDXC_BPOOL_QUANTUM ? need : need + align + BP_MIN;
+	if (h->quota && h->used + need > h->quota) {
+		h->nfail++;
+		return TDXC_ENOMEM;
+	}
+	rc = take_block(h, search, &f, &g);
+	if (rc) {
+		if (rc == TDXC_ENOMEM)
+			h->nfail++;
+		return rc;
+	}
+	fsize = wsize(f->word);
+	b = f;
+	if (align > TDXC_BPOOL_QUANTUM) {
+		uintptr_t p = ((uintptr_t)f + BP_HDR + align - 1) & ~(uintptr_t)(align - 1);
+		gap = p - BP_HDR - (uintptr_t)f;
+		if (gap && gap < BP_MIN)
+			gap += align;
+		if (gap) {
+			/* The front slack becomes a free block of its own. */
+			make_free(h, f, gap);
+			b = blk_at((uintptr_t)f + gap);
+			b->prevfree = gap;
+			fsize -= gap;
+		}
+	}
+	rem = fsize - need;
+	if (rem >= BP_MIN) {
+		blk_t *t = blk_at((uintptr_t)b + need);
+		t->prevfree = 0;
+		make_free(h, t, rem);
+		set_prev(h, g, rem);
+	} else {
+		need = fsize;
+		set_prev(h, g, 0);
+	}
+	set_hdr(h, b, need, BP_F_ALLOC | (gap ? BP_F_PREVFREE : 0));
+	count_alloc(h, need);
+	*out = (uint8_t *)b + BP_HDR;
+	return 0;
+}
+
+int tdxc_bpool_calloc(struct tdxc_bpool *hp, size_t size, void **out)
+{
+	void *p;
+	int rc;
+	if (!out)
+		return TDXC_EINVAL;
+	rc = tdxc_bpool_alloc(hp, size, TDXC_BPOOL_QUANTUM, &p);
+	if (rc)
+		return rc;
+	tdxc__memset(p, 0, size);
+	*out = p;
+	return 0;
+}
+
+/* ---------------------------------------------------- inspect a block */
+
+struct bctx {
+	const struct bp_pool *pool;
+	blk_t *b;
+	uint64_t size;
+	uint64_t flags;
+	blk_t *g;	/* physical successor */
+	uint64_t gsize;
+	bool gfree;
+	blk_t *p;	/* free predecessor or NULL */
+	uint64_t psize;
+};
+
+/*
+ * A pointer whose header does not verify: walk its pool from the start to
+ * tell an interior pointer (EINTERIOR) from a damaged header (ECORRUPT).
+ * Error path only; bounded by the pool size.
+ */
+static int classify(heap_t *h, const struct bp_pool *pl, uintptr_t b)
+{
+	uintptr_t cur = pl->start, sent = pl->end - BP_HDR;
+	while (cur < sent) {
+		uint64_t w = blk_at(cur)->word, sz;
+		if (!word_ok(h, blk_at(cur), w))
+			return corrupt(h, blk_at(cur), TDXC_BPOOL_PROBLEM_CHECK);
+		sz = wsize(w);
+		if (sz < BP_MIN || sz > sent - cur)
+			return corrupt(h, blk_at(cur), TDXC_BPOOL_PROBLEM_SIZE);
+		if (b > cur && b < cur + sz)
+			return TDXC_EINTERIOR;
+		cur += sz;
+	}
+	return corrupt(h, blk_at(b), TDXC_BPOOL_PROBLEM_SIZE);
+}
+
+/* Verify an allocated block and its neighbours. Writes nothing unless it
+ * finds corruption (then it only poisons the context). */
+static int inspect(heap_t *h, const void *ptr, struct bctx *c)
+{
+	uintptr_t a = (uintptr_t)ptr, ba;
+	const struct bp_pool *pl;
+	blk_t *b, *g;
+	uint64_t w, size, gw;
+
+	if (!ptr)
+		return TDXC_EINVAL;
+	pl = pool_of(h, a);
+	if (!pl)
+		return TDXC_EFOREIGN;
+	if (a & 15u)
+		return TDXC_EALIGN;
+	if (a < pl->start + BP_HDR || a >= pl->end - BP_HDR)
+		return TDXC_EINTERIOR;
+	ba = a - BP_HDR;
+	b = blk_at(ba);
+	w = b->word;
+	if (!word_ok(h, b, w))
+		return classify(h, pl, ba);
+	if (!(w & BP_F_ALLOC))
+		return TDXC_EDOUBLEFREE;
+	size = wsize(w);
+	if ((w & BP_F_SENT) || size < BP_MIN || size > pl->end - BP_HDR - ba)
+		return corrupt(h, b, TDXC_BPOOL_PROBLEM_SIZE);
+	g = blk_at(ba + size);
+	gw = g->word;
+	if (!word_ok(h, g, gw))
+		return corrupt(h, g, TDXC_BPOOL_PROBLEM_CHECK);
+	if ((gw & BP_F_PREVFREE) || g->prevfree)
+		return corrupt(h, g, TDXC_BPOOL_PROBLEM_PREVFREE);
+	c->pool = pl;
+	c->b = b;
+	c->size = size;
+	c->flags = w & BP_FLAGS_MASK;
+	c->g = g;
+	c->gfree = !(gw & BP_F_ALLOC);
+	c->gsize = wsize(gw);
+	c->p = NULL;
+	c->psize = 0;
+	if (c->gfree) {
+		unsigned fl, sl;
+		blk_t *gg;
+		if (c->gsize < BP_MIN || c->gsize > pl->end - BP_HDR - (uintptr_t)g)
+			return corrupt(h, g, TDXC_BPOOL_PROBLEM_SIZE);
+		if (gw & BP_FLAGS_MASK)
+			return corrupt(h, g, TDXC_BPOOL_PROBLEM_CHECK);
+		gg = blk_at((uintptr_t)g + c->gsize);
+		if (!word_ok(h, gg, gg->word))
+			return corrupt(h, gg, TDXC_BPOOL_PROBLEM_CHECK);
+		if (!(gg->word & BP_F_PREVFREE) || gg->prevfree != c->gsize ||
+		    !(gg->word & BP_F_ALLOC))
+			return corrupt(h, gg, TDXC_BPOOL_PROBLEM_PREVFREE);
+		map_insert(c->gsize, &fl, &sl);
+		if (!links_ok(h, g, fl, sl))
+			return corrupt(h, g, TDXC_BPOOL_PROBLEM_LINK);
+	}
+	if (w & BP_F_PREVFREE) {
+		uint64_t pf = b->prevfree, pw;
+		unsigned fl, sl;
+		blk_t *p;
+		if (pf < BP_MIN || (pf & 15u) || pf > ba - pl->start)
+			return corrupt(h, b, TDXC_BPOOL_PROBLEM_PREVFREE);
+		p = blk_at(ba - pf);
+		pw = p->word;
+		if (!word_ok(h, p, pw))
+			return corrupt(h, p, TDXC_BPOOL_PROBLEM_CHECK);
+		if ((pw & BP_FLAGS_MASK) || wsize(pw) != pf)
+			return corrupt(h, p, TDXC_BPOOL_PROBLEM_PREVFREE);
+		map_insert(pf, &fl, &sl);
+		if (!links_ok(h, p, fl, sl))
+			return corrupt(h, p, TDXC_BPOOL_PROBLEM_LINK);
+		c->p = p;
+		c->psize = pf;
+	} else if (b->prevfree) {
+		return corrupt(h, b, TDXC_BPOOL_PROBLEM_PREVFREE);
+	}
+	return 0;
+}
+
+static inline void unlink_free(heap_t *h, blk_t *b, uint64_t size)
+{
+	unsigned fl, sl;
+	map_insert(size, &fl, &sl);
+	list_remove(h, b, fl, sl);
+	h->free -= size;
+}
+
+/* Release an inspected block: coalesce with both neighbours. */
+static void release(heap_t *h, const struct bctx *c)
+{
+	blk_t *start = c->b, *after;
+	uint64_t total = c->size;
+
+	if (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)
+		tdxc__memset((uint8_t *)c->b + BP_HDR, 0, c->size - BP_HDR);
+	h->used -= c->size;
+	h->live--;
+	h->nrel++;
+	if (c->gfree) {
+		unlink_free(h, c->g, c->gsize);
+		total += c->gsize;
+		kill_hdr(h, c->g);
+	}
+	if (c->p) {
+		unlink_free(h, c->p, c->psize);
+		total += c->psize;
+		kill_hdr(h, c->b);
+		start = c->p;
+	}
+	make_free(h, start, total);
+	after = blk_at((uintptr_t)start + total);
+	set_prev(h, after, total);
+}
+
+int tdxc_bpool_free(struct tdxc_bpool *hp, void *ptr)
+{
+	heap_t *h;
+	struct bctx c;
+	int rc = ctx_rw(hp, &h);
+	if (rc)
+		return rc;
+	rc = inspect(h, ptr, &c);
+	if (rc)
+		return rc;
+	release(h, &c);
+	return 0;
+}
+
+int tdxc_bpool_usable_size(struct tdxc_bpool *hp, const void *ptr, size_t *out)
+{
+	heap_t *h;
+	struct bctx c;
+	int rc;
+	if (tdxc__bpool_check_ctx(hp))
+		return TDXC_EINVAL;
+	h = bp_heap_of(hp);
+	if (h->state & TDXC_BPOOL_STATE_POISONED)
+		return TDXC_ECORRUPT;
+	if (!out)
+		return TDXC_EINVAL;
+	rc = inspect(h, ptr, &c);
+	if (rc)
+		return rc;
+	*out = (size_t)(c.size - BP_HDR);
+	return 0;
+}
+
+int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out)
+{
+	heap_t *h;
+	struct bctx c;
+	uint64_t need;
+	void *np;
+	int rc = ctx_rw(hp, &h);
+
+	if (rc)
+		return rc;
+	if (!out)
+		return TDXC_EINVAL;
+	if (!ptr)
+		return tdxc_bpool_alloc(hp, size, TDXC_BPOOL_QUANTUM, out);
+	rc = inspect(h, ptr, &c);
+	if (rc)
+		return rc;
+	if (!req_size(size, &need))
+		return TDXC_EINVAL;
+
+	if (need <= c.size || (c.gfree && need <= c.size + c.gsize)) {
+		/* In place: shrink, or grow into the free block above. */
+		uint64_t have = c.size, rem;
+		blk_t *after = c.g;
+		if (need > c.size) {
+			if (h->quota && h->used + (need - c.size) > h->quota) {
+				h->nfail++;
+				return TDXC_ENOMEM;
+			}
+			unlink_free(h, c.g, c.gsize);
+			kill_hdr(h, c.g);
+			have += c.gsize;
+			after = blk_at((uintptr_t)c.b + have);
+		} else if (need < c.size && (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)) {
+			tdxc__memset((uint8_t *)c.b + need, 0, c.size - need);
+		}
+		if (need < c.size && c.gfree) {
+			/* Shrink next to a free block: the tail joins it. */
+			unlink_free(h, c.g, c.gsize);
+			kill_hdr(h, c.g);
+			have += c.gsize;
+			after = blk_at((uintptr_t)c.b + have);
+		}
+		rem = have - need;
+		if (rem >= BP_MIN) {
+			blk_t *t = blk_at((uintptr_t)c.b + need);
+			t->prevfree = 0;
+			make_free(h, t, rem);
+			set_prev(h, after, rem);
+		} else {
+			need = have;
+			set_prev(h, after, 0);
+		}
+		set_hdr(h, c.b, need, c.flags);
+		h->used = h->used - c.size + need;
+		if (h->used > h->peak_used)
+			h->peak_used = h->used;
+		*out = ptr;
+		return 0;
+	}
+
+	rc = tdxc_bpool_alloc(hp, size, TDXC_BPOOL_QUANTUM, &np);
+	if (rc)
+		return rc;
+	tdxc__memcpy(np, ptr, (size_t)(c.size - BP_HDR));
+	/* The allocation may have taken the free predecessor: look again. */
+	rc = inspect(h, ptr, &c);
+	if (rc)
+		return rc;
+	release(h, &c); /* as bgetr(): one get and one release */
+	*out = np;
+	return 0;
+}
+
+/* ----------------------------------------------------------- queries */
+
+int tdxc_bpool_owns(const struct tdxc_bpool *hp, const void *ptr)
+{
+	if (tdxc__bpool_check_ctx(hp))
+		return TDXC_EINVAL;
+	return pool_of((const heap_t *)(const void *)hp, (uintptr_t)ptr) != NULL;
+}
+
+static uint64_t alloc_max(const heap_t *h)
+{
+	unsigned fl, sl;
+	uint64_t m;
+	if (!h->fl_map)
+		return 0;
+	fl = fls64(h->fl_map);
+	sl = fls64(h->sl_map[fl]);
+	m = class_min(fl, sl);
+	/* A request of need == m searches class (fl, sl) only when m is
+	 * exactly a class start, which it is; then any block there fits. */
+	return m > BP_HDR ? m - BP_HDR : 0;
+}
+
+int tdxc_bpool_stats(const struct tdxc_bpool *hp, struct tdxc_bpool_stats *st)
+{
+	const heap_t *h = (const heap_t *)(const void *)hp;
+	if (tdxc__bpool_check_ctx(hp) || !st)
+		return TDXC_EINVAL;
+	tdxc__memset(st, 0, sizeof(*st));
+	st->total = h->total;
+	st->used = h->used;
+	st->free = h->free;
+	st->alloc_max = alloc_max(h);
+	st->live = h->live;
+	st->free_blocks = h->free_blocks;
+	st->nget = h->nget;
+	st->nrel = h->nrel;
+	st->nfail = h->nfail;
+	st->peak_used = h->peak_used;
+	st->npools = h->npools;
+	st->state = h->state;
+	return 0;
+}
+
+/* ------------------------------------------------------------ validate */
+
+static int bad(heap_t *h, struct tdxc_bpool_check *o, const void *at,
+	       uint32_t problem, uint32_t pool)
+{
+	o->bad_addr = (uint64_t)(uintptr_t)at;
+	o->problem = problem;
+	o->pool = pool;
+	poison(h, at, problem);
+	return TDXC_ECORRUPT;
+}
+
+static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o)
+{
+	const struct bp_pool *pl = &h->pools[pi];
+	uintptr_t cur = pl->start, sent = pl->end - BP_HDR;
+	bool prev_free = false;
+	uint64_t prev_size = 0, w;
+	blk_t *b;
+
+	while (cur < sent) {
+		uint64_t sz;
+		b = blk_at(cur);
+		w = b->word;
+		if (!word_ok(h, b, w))
+			return bad(h, o, b, TDXC_BPOOL_PROBLEM_CHECK, pi);
+		sz = wsize(w);
+		if (sz < BP_MIN || sz > sent - cur || (w & BP_F_SENT))
+			return bad(h, o, b, TDXC_BPOOL_PROBLEM_SIZE, pi);
+		if (!!(w & BP_F_PREVFREE) != prev_free ||
+		    b->prevfree != (prev_free ? prev_size : 0))
+			return bad(h, o, b, TDXC_BPOOL_PROBLEM_PREVFREE, pi);
+		if (w & BP_F_ALLOC) {
+			o->used_blocks++;
+			o->used_bytes += sz;
+			prev_free = false;
+		} else {
+			unsigned fl, sl;
+			if (prev_free)
+				return bad(h, o, b, TDXC_BPOOL_PROBLEM_ADJACENT, pi);
+			map_insert(sz, &fl, &sl);
+			if (!links_ok(h, b, fl, sl))
+				return bad(h, o, b, TDXC_BPOOL_PROBLEM_LINK, pi);
+			if (!(h->sl_map[fl] & (1u << sl)))
+				return bad(h, o, b, TDXC_BPOOL_PROBLEM_INDEX, pi);
+			o->free_blocks++;
+			o->free_bytes += sz;
+			if (sz > o->largest_free)
+				o->largest_free = sz;
+			prev_free = true;
+		}
+		prev_size = sz;
+		cur += sz;
+	}
+	b = blk_at(sent);
+	w = b->word;
+	if (cur != sent || !word_ok(h, b, w) ||
+	    (w & BP_LOW_MASK) !=
+		    (BP_F_ALLOC | BP_F_SENT | (prev_free ? BP_F_PREVFREE : 0)) ||
+	    b->prevfree != (prev_free ? prev_size : 0))
+		return bad(h, o, b, TDXC_BPOOL_PROBLEM_SENTINEL, pi);
+	return 0;
+}
+
+int tdxc_bpool_validate(struct tdxc_bpool *hp, struct tdxc_bpool_check *out)
+{
+	struct tdxc_bpool_check o;
+	heap_t *h = bp_heap_of(hp);
+	uint64_t listed = 0;
+	unsigned fl, sl;
+	uint32_t i;
+	int rc = 0;
+
+	if (tdxc__bpool_check_ctx(hp))
+		return TDXC_EINVAL;
+	tdxc__memset(&o, 0, sizeof(o));
+	if (h->state & TDXC_BPOOL_STATE_POISONED) {
+		o.bad_addr = h->bad_addr;
+		o.problem = TDXC_BPOOL_PROBLEM_POISONED;
+		rc = TDXC_ECORRUPT;
+		goto done;
+	}
+	for (i = 0; i < h->npools && !rc; i++)
+		rc = walk_pool(h, i, &o);
+	if (rc)
+		goto done;
+	/* Every list: members free, in the right class, bitmaps agree, and
+	 * no more members than free blocks found (catches cycles). */
+	for (fl = 0; fl < BP_FL_COUNT && !rc; fl++) {
+		if (!!(h->fl_map & (1u << fl)) != !!h->sl_map[fl]) {
+			rc = bad(h, &o, &h->sl_map[fl], TDXC_BPOOL_PROBLEM_INDEX, 0);
+			break;
+		}
+		for (sl = 0; sl < BP_SL_COUNT; sl++) {
+			blk_t *b = h->heads[fl][sl];
+			if (!!(h->sl_map[fl] & (1u << sl)) != (b != NULL)) {
+				rc = bad(h, &o, &h->heads[fl][sl],
+					 TDXC_BPOOL_PROBLEM_INDEX, 0);
+				break;
+			}
+			for (; b; b = b->next) {
+				unsigned f2, s2;
+				uint64_t w;
+				if (!link_ok(h, b) || ++listed > o.free_blocks) {
+					rc = bad(h, &o, b, TDXC_BPOOL_PROBLEM_LINK, 0);
+					break;
+				}
+				w = b->word;
+				if (!word_ok(h, b, w) || (w & BP_FLAGS_MASK)) {
+					rc = bad(h, &o, b, TDXC_BPOOL_PROBLEM_CHECK, 0);
+					break;
+				}
+				map_insert(wsize(w), &f2, &s2);
+				if (f2 != fl || s2 != sl) {
+					rc = bad(h, &o, b, TDXC_BPOOL_PROBLEM_INDEX, 0);
+					break;
+				}
+			}
+			if (rc)
+				break;
+		}
+	}
+	if (!rc && (listed != o.free_blocks || o.free_blocks != h->free_blocks ||
+		    o.used_blocks != h->live || o.used_bytes != h->used ||
+		    o.free_bytes != h->free ||
+		    h->used + h->free + BP_HDR * (uint64_t)h->npools != h->total))
+		rc = bad(h, &o, h, TDXC_BPOOL_PROBLEM_COUNTS, 0);
+done:
+	if (out)
+		*out = o;
+	return rc;
+}
+
+/* ---------------------------------------------------------------- bget */
+
+void *tdxc_bpool_bget(struct tdxc_bpool *hp, size_t size)
+{
+	void *p;
+	return tdxc_bpool_alloc(hp, size, TDXC_BPOOL_QUANTUM, &p) ? NULL : p;
+}
+
+void *tdxc_bpool_bgetz(struct tdxc_bpool *hp, size_t size)
+{
+	void *p;
+	return tdxc_bpool_calloc(hp, size, &p) ? NULL : p;
+}
+
+void *tdxc_bpool_bgetr(struct tdxc_bpool *hp, void *buf, size_t size)
+{
+	void *p;
+	return tdxc_bpool_realloc(hp, buf, size, &p) ? NULL : p;
+}
+
+int tdxc_bpool_brel(struct tdxc_bpool *hp, void *buf)
+{
+	return tdxc_bpool_free(hp, buf);
+}
+
+int tdxc_bpool_bstats(const struct tdxc_bpool *hp, uint64_t *curalloc,
+		      uint64_t *totfree, uint64_t *maxfree, uint64_t *nget,
+		      uint64_t *nrel)
+{
+	struct tdxc_bpool_stats st;
+	int rc = tdxc_bpool_stats(hp, &st);
+	if (rc)
+		return rc;
+	if (curalloc)
+		*curalloc = st.used;
+	if (totfree)
+		*totfree = st.free;
+	if (maxfree)
+		*maxfree = st.alloc_max;
+	if (nget)
+		*nget = st.nget;
+	if (nrel)
+		*nrel = st.nrel;
+	return 0;
+}
+
+/* ------------------------------------------------ registry internals */
+
+void tdxc__bpool_set_state(struct tdxc_bpool *hp, uint32_t bits, bool on)
+{
+	heap_t *h = bp_heap_of(hp);
+	if (on)
+		h->state |= bits;
+	else
+		h->state &= ~bits;
+}
+
+void tdxc__bpool_wipe_pools(struct tdxc_bpool *hp)
+{
+	heap_t *h = bp_heap_of(hp);
+	uint32_t i;
+	for (i = 0; i < h->npools; i++)
+		tdxc__memset((void *)h->pools[i].start, 0,
+			     h->pools[i].end - h->pools[i].start);
+}
+
+uint32_t tdxc__bpool_pools(const struct tdxc_bpool *hp, struct bp_pool *out)
+{
+	const heap_t *h = (const heap_t *)(const void *)hp;
+	uint32_t i;
+	for (i = 0; i < h->npools && out; i++)
+		out[i] = h->pools[i];
+	return h->npools;
+}
+
+uint64_t tdxc__bpool_hdr_word(const struct tdxc_bpool *hp, const void *blk,
+			      uint64_t low)
+{
+	return mkword((const heap_t *)(const void *)hp, blk, low & BP_SIZE_MASK,
+		      low & BP_FLAGS_MASK);
+}
