@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "smp_test.h"
 #include "xsave_test.h"
+#include "bpool_test.h"
 
 #include <tdxcore/common.h>
 #include <tdxcore/xsave.h>
@@ -251,6 +252,9 @@ void kmain(uint32_t magic, uint64_t mbi)
 		run_smp_static(&ai);
 
 	run_xsave();
+
+	static uint8_t bpool_static[2u << 20] __attribute__((aligned(4096)));
+	run_bpool(bpool_static, sizeof(bpool_static));
 
 	unsigned f = check_failures();
 	if (f)

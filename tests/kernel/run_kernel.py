@@ -30,6 +30,12 @@ REQUIRED = [
     "apboot.mb-init", "apboot.mb-refuse", "apboot.mb-done", "smp.online",
     "xsave.cpuid", "xsave.enable", "xsave.lib-table", "xsave.lib-validate",
     "xsave.size-std", "xsave.layout-std", "xsave.xsave-guarded", "xsave.size-cmp",
+    "bpool.init", "bpool.heap", "bpool.misuse", "bpool.drain",
+]
+# Required unless the kernel says with an INFO line of the same name that
+# the build lacks the feature (e.g. the registry without uthash).
+REQUIRED_UNLESS_INFO = [
+    "bpool.registry", "bpool.guests",
 ]
 
 
@@ -110,6 +116,8 @@ def main():
         required.append("apboot.wake")
     if args.maxcpus and args.maxcpus != args.smp:
         required.append("apboot.madt-hotplug")
+    infos = [l.split()[1] for l in lines if l.startswith("INFO ") and len(l.split()) > 1]
+    required += [n for n in REQUIRED_UNLESS_INFO if n not in infos]
     for name in required:
         if name not in passed:
             problems.append(f"required check '{name}' did not pass")
