@@ -10,6 +10,7 @@
 #include "smp_test.h"
 #include "xsave_test.h"
 #include "bpool_test.h"
+#include "irq_test.h"
 
 #include <tdxcore/common.h>
 #include <tdxcore/xsave.h>
@@ -131,12 +132,15 @@ static void check_common_api(void)
 static uint8_t fw_tables_static[FW_TABLES_SIZE] __attribute__((aligned(4096)));
 static uint8_t mailbox_static[4096] __attribute__((aligned(4096)));
 
+static unsigned g_online_aps;
+
 static void run_smp_static(const struct acpi_info *ai)
 {
 	struct smp_memory mem = { (uint64_t)(uintptr_t)fw_tables_static,
 				  (uint64_t)(uintptr_t)mailbox_static };
 	struct smp_result res;
 	run_smp(ai, &mem, &res);
+	g_online_aps = res.online;
 }
 
 /* ---- XSAVE ---------------------------------------------------------------- */
@@ -255,6 +259,8 @@ void kmain(uint32_t magic, uint64_t mbi)
 
 	static uint8_t bpool_static[2u << 20] __attribute__((aligned(4096)));
 	run_bpool(bpool_static, sizeof(bpool_static));
+
+	run_irqfilter(g_online_aps);
 
 	unsigned f = check_failures();
 	if (f)

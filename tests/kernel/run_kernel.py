@@ -31,6 +31,7 @@ REQUIRED = [
     "xsave.cpuid", "xsave.enable", "xsave.lib-table", "xsave.lib-validate",
     "xsave.size-std", "xsave.layout-std", "xsave.xsave-guarded", "xsave.size-cmp",
     "bpool.init", "bpool.heap", "bpool.misuse", "bpool.drain",
+    "irqfilter.init", "irqfilter.setup",
 ]
 # Required unless the kernel says with an INFO line of the same name that
 # the build lacks the feature (e.g. the registry without uthash).
@@ -113,7 +114,8 @@ def main():
         problems.append(result[-1])
     required = list(REQUIRED)
     if args.smp > 1:
-        required.append("apboot.wake")
+        required += ["apboot.wake", "irqfilter.two-cpus", "irqfilter.drops",
+                     "irqfilter.retarget"]
     if args.maxcpus and args.maxcpus != args.smp:
         required.append("apboot.madt-hotplug")
     infos = [l.split()[1] for l in lines if l.startswith("INFO ") and len(l.split()) > 1]
