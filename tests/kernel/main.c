@@ -11,6 +11,7 @@
 #include "xsave_test.h"
 #include "bpool_test.h"
 #include "irq_test.h"
+#include "vtl_test.h"
 
 #include <tdxcore/common.h>
 #include <tdxcore/xsave.h>
@@ -261,6 +262,8 @@ void kmain(uint32_t magic, uint64_t mbi)
 	run_bpool(bpool_static, sizeof(bpool_static));
 
 	run_irqfilter(g_online_aps);
+
+	run_vtlctx();
 
 	unsigned f = check_failures();
 	if (f)

@@ -32,6 +32,8 @@ REQUIRED = [
     "xsave.size-std", "xsave.layout-std", "xsave.xsave-guarded", "xsave.size-cmp",
     "bpool.init", "bpool.heap", "bpool.misuse", "bpool.drain",
     "irqfilter.init", "irqfilter.setup",
+    "vtlctx.init", "vtlctx.load", "vtlctx.switch-0-1", "vtlctx.switch-1-0",
+    "vtlctx.save-restore", "vtlctx.tdx-stage",
 ]
 # Required unless the kernel says with an INFO line of the same name that
 # the build lacks the feature (e.g. the registry without uthash).
