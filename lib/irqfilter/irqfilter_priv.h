@@ -22,7 +22,8 @@
 struct tdxc_irqfilter_vp {
 	/* ---- shared with readers: accessed only with __atomic builtins */
 	uint64_t seq;                         /* latch counter; copy = seq & 1 */
-	uint32_t copy[2][IRQF_WORDS];         /* allowed bits */
+	uint64_t copy[2][IRQF_WORDS / 2];     /* allowed bits: u32 words 2k, 2k+1
+					       * are the low, high half of copy[][k] */
 	uint64_t fallbacks;                   /* reads that gave up */
 	uint64_t applied_gen;                 /* partition gen of the last sync */
 	uint32_t dev_bits[IRQF_WORDS];        /* written by the partition writer */

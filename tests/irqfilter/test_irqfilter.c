@@ -689,6 +689,12 @@ static void test_save_restore(void **state)
 	fx_free(&f);
 }
 
+static void copy_entry(uint8_t *b, size_t to, size_t from)
+{
+	for (size_t k = 0; k < 24; k++)
+		b[to + k] = b[from + k];
+}
+
 /* Each bad blob: exact error, partition unchanged. */
 static void expect_bad(struct fx *f, const uint8_t *b, size_t len, int err)
 {
@@ -782,11 +788,11 @@ static void test_restore_rejects(void **state)
 		expect_bad(&f, b, len, TDXC_ERESERVED);
 		/* Duplicate / unsorted: copy entry 1 over entry 2. */
 		memcpy(b, blob, len);
-		memcpy(b + e + 48, b + e + 24, 24);
+		copy_entry(b, e + 48, e + 24);
 		fix_csum(b, len);
 		expect_bad(&f, b, len, TDXC_EMALFORMED);
 		memcpy(b, blob, len);
-		memcpy(b + e + 48, b + e, 24);
+		copy_entry(b, e + 48, e);
 		fix_csum(b, len);
 		expect_bad(&f, b, len, TDXC_EMALFORMED);
 	}

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * bpool benchmark. Allocators are driven through a small table of function
+ * pointers (init over a region, alloc, free, realloc, fini) so another
+ * implementation can be plugged in; glibc malloc is the baseline, measured
+ * in the same run (it ignores the region: it is not pool-bounded).
+ *
+ * Workloads (one deterministic trace each, the same for every allocator;
+ * 64 MiB region; every block carries an 8-byte tag checked on free):
+ *  random  (a) 1M ops over 32768 slots: empty slot -> allocate 16..4096 B,
+ *              live slot -> free it (about half the slots live).
+ *  frag    (b) 1M steps: allocate a long-lived 16..128 B block (once 100k
+ *              exist, free a random long-lived one per step), allocate a
+ *              4..64 KiB block into a 16-entry FIFO and free the oldest.
+ *  worst   (c) setup: 16384 pairs of 64 B blocks, the rest of the region
+ *              filled with halving blocks, first block of every pair freed
+ *              (16384 holes), the fill freed; timed: 10000 x (alloc 256 B,
+ *              free it).
+ *  realloc (d) 300k ops over 4096 slots: empty -> allocate 16..4096 B;
+ *              live -> free (p = 0.3) or resize to a new 16..4096 B.
+ *  frag_fill:  frag with long-lived blocks never freed, until the first
+ *              failed allocation: requested live bytes / region size.
+ *  registry_lookup: guest heap lookup by id among 1,000 guests.
+ * ns/op is the median of RUNS runs.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <tdxcore/bpool.h>
+
+#define REGION (64u << 20)
+#define RUNS 5
+
+/* ------------------------------------------------- allocator table */
+
+struct alloc_impl {
+	const char *name;
+	void *(*init)(void *region, size_t len); /* returns a context or NULL */
+	void *(*alloc)(void *ctx, size_t n);
+	void (*free)(void *ctx, void *p);
+	void *(*realloc)(void *ctx, void *p, size_t n);
+	int (*check)(void *ctx); /* consistency walk, 0 = fine */
+	void (*fini)(void *ctx);
+};
+
+static struct tdxc_bpool tdxc_heap;
+
+static void *tdxc_init(void *region, size_t len)
+{
+	memset(&tdxc_heap, 0, sizeof(tdxc_heap));
+	if (tdxc_bpool_init(&tdxc_heap, NULL) ||
+	    tdxc_bpool_add_pool(&tdxc_heap, region, len))
+		return NULL;
+	return &tdxc_heap;
+}
+static void *tdxc_alloc(void *ctx, size_t n)
+{
+	void *p;
+	return tdxc_bpool_alloc(ctx, n, 16, &p) ? NULL : p;
+}
+static void tdxc_free(void *ctx, void *p)
+{
+	if (tdxc_bpool_free(ctx, p)) {
+		fprintf(stderr, "tdxc free failed\n");
+		exit(1);
+	}
+}
+static void *tdxc_realloc(void *ctx, void *p, size_t n)
+{
+	void *np;
+	return tdxc_bpool_realloc(ctx, p, n, &np) ? NULL : np;
+}
+static int tdxc_check(void *ctx)
+{
+	return tdxc_bpool_validate(ctx, NULL);
+}
+static void tdxc_fini(void *ctx)
+{
+	tdxc_bpool_fini(ctx);
+}
+
+static int glibc_dummy;
+static void *glibc_init(void *region, size_t len)
+{
+	(void)region;
+	(void)len;
+	return &glibc_dummy;
+}
+static void *glibc_alloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return malloc(n);
+}
+static void glibc_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+static void *glibc_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return realloc(p, n);
+}
+static int glibc_check(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+static void glibc_fini(void *ctx)
+{
+	(void)ctx;
+}
+
+static const struct alloc_impl impls[] = {
+	{ "tdxc", tdxc_init, tdxc_alloc, tdxc_free, tdxc_realloc, tdxc_check, tdxc_fini },
+	{ "glibc", glibc_init, glibc_alloc, glibc_free, glibc_realloc, glibc_check,
+	  glibc_fini },
+};
+#define NIMPL (sizeof(impls) / sizeof(impls[0]))
+
+/* ------------------------------------------------------- helpers */
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+static uint64_t urange(uint64_t lo, uint64_t hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_dbl);
+	return v[n / 2];
+}
+
+static void tag(void *p)
+{
+	uint64_t t = (uint64_t)(uintptr_t)p ^ 0x7a67u;
+	memcpy(p, &t, 8);
+}
+static void untag(void *p)
+{
+	uint64_t t;
+	memcpy(&t, p, 8);
+	if (t != ((uint64_t)(uintptr_t)p ^ 0x7a67u)) {
+		fprintf(stderr, "block tag damaged at %p\n", p);
+		exit(1);
+	}
+}
+
+static uint8_t *region;
+static unsigned long fails;
+
+static void *start(const struct alloc_impl *im)
+{
+	void *ctx = im->init(region, REGION);
+	if (!ctx) {
+		fprintf(stderr, "%s: init failed\n", im->name);
+		exit(1);
+	}
+	return ctx;
+}
+
+static void finish(const struct alloc_impl *im, void *ctx)
+{
+	if (im->check(ctx)) {
+		fprintf(stderr, "%s: consistency walk failed\n", im->name);
+		exit(1);
+	}
+	im->fini(ctx);
+}
+
+/* ------------------------------------------------------- traces */
+
+#define A_OPS 1000000
+#define A_SLOTS 32768
+static uint16_t *a_slot, *a_size;
+
+static void make_random(void)
+{
+	size_t i;
+	a_slot = malloc(A_OPS * sizeof(uint16_t));
+	a_size = malloc(A_OPS * sizeof(uint16_t));
+	rng_state = 1;
+	for (i = 0; i < A_OPS; i++) {
+		a_slot[i] = (uint16_t)(rnd() % A_SLOTS);
+		a_size[i] = (uint16_t)urange(16, 4096);
+	}
+}
+
+static double run_random(const struct alloc_impl *im)
+{
+	static void *slot[A_SLOTS];
+	void *ctx = start(im);
+	double t0, t1;
+	size_t i;
+	memset(slot, 0, sizeof(slot));
+	t0 = now_ns();
+	for (i = 0; i < A_OPS; i++) {
+		void **s = &slot[a_slot[i]];
+		if (*s) {
+			untag(*s);
+			im->free(ctx, *s);
+			*s = NULL;
+		} else {
+			*s = im->alloc(ctx, a_size[i]);
+			if (*s)
+				tag(*s);
+			else
+				fails++;
+		}
+	}
+	t1 = now_ns();
+	for (i = 0; i < A_SLOTS; i++)
+		if (slot[i])
+			im->free(ctx, slot[i]);
+	finish(im, ctx);
+	return (t1 - t0) / A_OPS;
+}
+
+#define B_STEPS 1000000
+#define B_LONG 100000
+#define B_FIFO 16
+static uint8_t *b_lsize;   /* long-lived size per step */
+static uint32_t *b_victim; /* long-lived index to free */
+static uint32_t *b_bsize;  /* FIFO block size per step */
+
+static void make_frag(void)
+{
+	size_t i;
+	b_lsize = malloc(B_STEPS);
+	b_victim = malloc(B_STEPS * sizeof(uint32_t));
+	b_bsize = malloc(B_STEPS * sizeof(uint32_t));
+	rng_state = 2;
+	for (i = 0; i < B_STEPS; i++) {
+		b_lsize[i] = (uint8_t)urange(16, 128);
+		b_victim[i] = (uint32_t)(rnd() % B_LONG);
+		b_bsize[i] = (uint32_t)urange(4096, 65536);
+	}
+}
+
+static double run_frag(const struct alloc_impl *im, unsigned long *nfail)
+{
+	void **lng = calloc(B_LONG + 1, sizeof(void *));
+	void *fifo[B_FIFO] = { 0 };
+	void *ctx = start(im);
+	size_t i, nl = 0, ops = 0, fh = 0;
+	double t0, t1;
+	*nfail = 0;
+	t0 = now_ns();
+	for (i = 0; i < B_STEPS; i++) {
+		void *p;
+		if (nl == B_LONG) {
+			void **v = &lng[b_victim[i]];
+			untag(*v);
+			im->free(ctx, *v);
+			ops++;
+			p = im->alloc(ctx, b_lsize[i]);
+			ops++;
+			if (!p) {
+				(*nfail)++;
+				p = lng[nl - 1];
+				lng[nl - 1] = NULL;
+				nl--;
+			} else {
+				tag(p);
+			}
+			*v = p;
+		} else {
+			p = im->alloc(ctx, b_lsize[i]);
+			ops++;
+			if (p) {
+				tag(p);
+				lng[nl++] = p;
+			} else {
+				(*nfail)++;
+			}
+		}
+		if (fifo[fh]) {
+			untag(fifo[fh]);
+			im->free(ctx, fifo[fh]);
+			ops++;
+		}
+		fifo[fh] = im->alloc(ctx, b_bsize[i]);
+		ops++;
+		if (fifo[fh])
+			tag(fifo[fh]);
+		else
+			(*nfail)++;
+		fh = (fh + 1) % B_FIFO;
+	}
+	t1 = now_ns();
+	for (i = 0; i < nl; i++)
+		if (lng[i])
+			im->free(ctx, lng[i]);
+	for (i = 0; i < B_FIFO; i++)
+		if (fifo[i])
+			im->free(ctx, fifo[i]);
+	finish(im, ctx);
+	free(lng);
+	return (t1 - t0) / (double)ops;
+}
+
+/* Frag with long-lived blocks kept: requested live bytes at first failure. */
+static double run_frag_fill(const struct alloc_impl *im)
+{
+	void *ctx = start(im);
+	void *fifo[B_FIFO] = { 0 };
+	size_t fsz[B_FIFO] = { 0 };
+	uint64_t live = 0;
+	size_t i, fh = 0, n = 0;
+	void **lng = malloc(REGION / 32 * sizeof(void *));
+	rng_state = 3;
+	for (i = 0;; i++) {
+		size_t ls = (size_t)urange(16, 128), bs = (size_t)urange(4096, 65536);
+		void *p = im->alloc(ctx, ls);
+		if (!p)
+			break;
+		lng[n++] = p;
+		live += ls;
+		if (fifo[fh]) {
+			im->free(ctx, fifo[fh]);
+			live -= fsz[fh];
+			fifo[fh] = NULL;
+		}
+		p = im->alloc(ctx, bs);
+		if (!p)
+			break;
+		fifo[fh] = p;
+		fsz[fh] = bs;
+		live += bs;
+		fh = (fh + 1) % B_FIFO;
+	}
+	while (n)
+		im->free(ctx, lng[--n]);
+	for (i = 0; i < B_FIFO; i++)
+		if (fifo[i])
+			im->free(ctx, fifo[i]);
+	finish(im, ctx);
+	free(lng);
+	return 100.0 * (double)live / REGION;
+}
+
+#define C_PAIRS 16384
+#define C_OPS 10000
+static double run_worst(const struct alloc_impl *im)
+{
+	void **pairs = malloc(2 * C_PAIRS * sizeof(void *));
+	void **fill = malloc(8192 * sizeof(void *));
+	void *ctx = start(im);
+	size_t i, nf = 0, sz, tot = 2 * C_PAIRS * 64;
+	double t0, t1;
+	for (i = 0; i < 2 * C_PAIRS; i++)
+		pairs[i] = im->alloc(ctx, 64);
+	/* Fill the rest (bounded by the region size for unbounded heaps). */
+	for (sz = 1u << 20; sz >= 16 && nf < 8192;) {
+		void *p = tot + sz <= REGION ? im->alloc(ctx, sz) : NULL;
+		if (p) {
+			fill[nf++] = p;
+			tot += sz;
+		} else {
+			sz /= 2;
+		}
+	}
+	for (i = 0; i < 2 * C_PAIRS; i += 2)
+		im->free(ctx, pairs[i]);
+	for (i = 0; i < nf; i++)
+		im->free(ctx, fill[i]);
+	t0 = now_ns();
+	for (i = 0; i < C_OPS; i++) {
+		void *p = im->alloc(ctx, 256);
+		if (!p) {
+			fails++;
+			continue;
+		}
+		tag(p);
+		untag(p);
+		im->free(ctx, p);
+	}
+	t1 = now_ns();
+	for (i = 1; i < 2 * C_PAIRS; i += 2)
+		im->free(ctx, pairs[i]);
+	finish(im, ctx);
+	free(pairs);
+	free(fill);
+	return (t1 - t0) / (2.0 * C_OPS);
+}
+
+#define D_OPS 300000
+#define D_SLOTS 4096
+static uint16_t *d_slot, *d_size;
+static uint8_t *d_act;
+
+static void make_realloc(void)
+{
+	size_t i;
+	d_slot = malloc(D_OPS * sizeof(uint16_t));
+	d_size = malloc(D_OPS * sizeof(uint16_t));
+	d_act = malloc(D_OPS);
+	rng_state = 4;
+	for (i = 0; i < D_OPS; i++) {
+		d_slot[i] = (uint16_t)(rnd() % D_SLOTS);
+		d_size[i] = (uint16_t)urange(16, 4096);
+		d_act[i] = (uint8_t)(rnd() % 10 < 3);
+	}
+}
+
+static double run_realloc(const struct alloc_impl *im)
+{
+	static void *slot[D_SLOTS];
+	void *ctx = start(im);
+	double t0, t1;
+	size_t i;
+	memset(slot, 0, sizeof(slot));
+	t0 = now_ns();
+	for (i = 0; i < D_OPS; i++) {
+		void **s = &slot[d_slot[i]];
+		if (!*s) {
+			*s = im->alloc(ctx, d_size[i]);
+			if (*s)
+				tag(*s);
+			else
+				fails++;
+		} else if (d_act[i]) {
+			untag(*s);
+			im->free(ctx, *s);
+			*s = NULL;
+		} else {
+			void *np;
+			untag(*s);
+			np = im->realloc(ctx, *s, d_size[i]);
+			if (np) {
+				*s = np;
+				tag(np);
+			} else {
+				fails++;
+			}
+		}
+	}
+	t1 = now_ns();
+	for (i = 0; i < D_SLOTS; i++)
+		if (slot[i])
+			im->free(ctx, slot[i]);
+	finish(im, ctx);
+	return (t1 - t0) / D_OPS;
+}
+
+#define R_GUESTS 1000
+#define R_LOOKUPS 2000000
+static double run_registry(void)
+{
+	struct tdxc_bpool_registry *r = calloc(1, sizeof(*r));
+	uint32_t *ids = malloc(R_LOOKUPS * sizeof(uint32_t));
+	size_t nexus_len = 16u << 20, i;
+	uint8_t *nexus = aligned_alloc(4096, nexus_len);
+	uintptr_t acc = 0;
+	double t0, t1;
+	if (tdxc_bpool_registry_init(r, nexus, nexus_len, NULL)) {
+		printf("# registry not available in this build\n");
+		return -1;
+	}
+	rng_state = 5;
+	for (i = 1; i <= R_GUESTS; i++)
+		if (tdxc_bpool_guest_create(r, (uint32_t)(i * 37 + 1))) {
+			fprintf(stderr, "guest create failed\n");
+			exit(1);
+		}
+	for (i = 0; i < R_LOOKUPS; i++)
+		ids[i] = (uint32_t)((rnd() % R_GUESTS + 1) * 37 + 1);
+	t0 = now_ns();
+	for (i = 0; i < R_LOOKUPS; i++) {
+		struct tdxc_bpool *h;
+		if (tdxc_bpool_guest_heap(r, ids[i], &h)) {
+			fprintf(stderr, "lookup failed\n");
+			exit(1);
+		}
+		acc += (uintptr_t)h;
+	}
+	t1 = now_ns();
+	if (acc == 1)
+		printf("#\n");
+	free(ids);
+	free(nexus);
+	free(r);
+	return (t1 - t0) / R_LOOKUPS;
+}
+
+int main(void)
+{
+	double res[4][NIMPL], v[RUNS], fill, reg;
+	unsigned long frag_fails[NIMPL] = { 0 };
+	static const char *const wl[4] = { "random", "frag", "worst", "realloc" };
+	size_t k, w;
+	int r;
+
+	region = aligned_alloc(4096, REGION);
+	if (!region)
+		return 1;
+	memset(region, 0, REGION); /* fault the pages in before timing */
+	make_random();
+	make_frag();
+	make_realloc();
+
+	for (k = 0; k < NIMPL; k++) {
+		const struct alloc_impl *im = &impls[k];
+		for (r = 0; r < RUNS; r++)
+			v[r] = run_random(im);
+		res[0][k] = median(v, RUNS);
+		for (r = 0; r < RUNS; r++) {
+			unsigned long nf;
+			v[r] = run_frag(im, &nf);
+			frag_fails[k] += nf;
+		}
+		res[1][k] = median(v, RUNS);
+		for (r = 0; r < RUNS; r++)
+			v[r] = run_worst(im);
+		res[2][k] = median(v, RUNS);
+		for (r = 0; r < RUNS; r++)
+			v[r] = run_realloc(im);
+		res[3][k] = median(v, RUNS);
+	}
+	fill = run_frag_fill(&impls[0]);
+	reg = run_registry();
+
+	printf("%-10s", "workload");
+	for (k = 0; k < NIMPL; k++)
+		printf(" %12s", impls[k].name);
+	printf("   (ns/op, median of %d)\n", RUNS);
+	for (w = 0; w < 4; w++) {
+		printf("%-10s", wl[w]);
+		for (k = 0; k < NIMPL; k++)
+			printf(" %12.1f", res[w][k]);
+		printf("\n");
+	}
+	printf("frag failures over %d runs:", RUNS);
+	for (k = 0; k < NIMPL; k++)
+		printf(" %s %lu", impls[k].name, frag_fails[k]);
+	printf("; other failed allocations: %lu\n", fails);
+	printf("frag fill utilisation (tdxc): %.1f%%\n", fill);
+	if (reg >= 0)
+		printf("registry lookup, %d guests: %.1f ns\n", R_GUESTS, reg);
+
+	for (w = 0; w < 4; w++)
+		for (k = 0; k < NIMPL; k++)
+			printf("BENCH bpool.%s.%s %.1f ns/op\n", wl[w], impls[k].name,
+			       res[w][k]);
+	printf("BENCH bpool.frag_fill.tdxc %.1f percent\n", fill);
+	if (reg >= 0)
+		printf("BENCH bpool.registry_lookup.tdxc %.1f ns/op\n", reg);
+	free(region);
+	return 0;
+}
