@@ -12,6 +12,7 @@
 #include "bpool_test.h"
 #include "irq_test.h"
 #include "vtl_test.h"
+#include "mem_test.h"
 
 #include <tdxcore/common.h>
 #include <tdxcore/xsave.h>
@@ -132,15 +133,18 @@ static void check_common_api(void)
 /* ---- SMP ----------------------------------------------------------------- */
 static uint8_t fw_tables_static[FW_TABLES_SIZE] __attribute__((aligned(4096)));
 static uint8_t mailbox_static[4096] __attribute__((aligned(4096)));
-
 static unsigned g_online_aps;
 
-static void run_smp_static(const struct acpi_info *ai)
+static void run_smp_mem(const struct acpi_info *ai)
 {
 	struct smp_memory mem = { (uint64_t)(uintptr_t)fw_tables_static,
-				  (uint64_t)(uintptr_t)mailbox_static };
+				  (uint64_t)(uintptr_t)mailbox_static, 0 };
+	int placed = mem_place_firmware(&mem) == 0;
+	if (placed)
+		mem.during = mem_tables_held;
 	struct smp_result res;
-	run_smp(ai, &mem, &res);
+	if (run_smp(ai, &mem, &res) == 0 && placed)
+		mem_after_smp(&res, &mem, res.held_during);
 	g_online_aps = res.online;
 }
 
@@ -248,22 +252,28 @@ void kmain(uint32_t magic, uint64_t mbi)
 	kprintf("\nINFO kernel libtdxcore guest-kernel test, TSC %lu MHz\n", tsc_per_us());
 	check_boot(magic, mbi);
 	check_common_api();
+	mem_init();
 
 	struct acpi_info ai;
 	int rc = acpi_find(&ai);
 	if (check(rc == 0, "acpi.madt", "rc=%d RSDP 0x%lx rev %u, %s 0x%lx, APIC 0x%lx len %u", rc,
 		  ai.rsdp, ai.rsdp_rev, ai.root_is_xsdt ? "XSDT" : "RSDT", ai.root, ai.madt,
 		  ai.madt_len))
-		run_smp_static(&ai);
+		run_smp_mem(&ai);
 
 	run_xsave();
 
-	static uint8_t bpool_static[2u << 20] __attribute__((aligned(4096)));
-	run_bpool(bpool_static, sizeof(bpool_static));
+	/* bpool over a range from memregion (above 4 GiB when there is RAM there) */
+	const uint64_t bpool_len = 2u << 20;
+	uint8_t *bp = mem_alloc_bytes(bpool_len, cmdline_num("highmem", 0) != 0);
+	if (bp)
+		run_bpool(bp, bpool_len);
 
 	run_irqfilter(g_online_aps);
 
 	run_vtlctx();
+
+	mem_final(bp, bpool_len);
 
 	unsigned f = check_failures();
 	if (f)

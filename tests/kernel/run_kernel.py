@@ -34,6 +34,8 @@ REQUIRED = [
     "irqfilter.init", "irqfilter.setup",
     "vtlctx.init", "vtlctx.load", "vtlctx.switch-0-1", "vtlctx.switch-1-0",
     "vtlctx.save-restore", "vtlctx.tdx-stage",
+    "memregion.init", "memregion.map", "memregion.alloc", "memregion.refuse",
+    "memregion.fw-reserve", "memregion.release", "memregion.range", "memregion.final",
 ]
 # Required unless the kernel says with an INFO line of the same name that
 # the build lacks the feature (e.g. the registry without uthash).

@@ -266,6 +266,8 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 	      tdxc_strerror_name(e_bsp), tdxc_strerror_name(e_absent), tdxc_strerror_name(e_test),
 	      tdxc_strerror_name(e_high));
 
+	if (mem->during)
+		res->held_during = mem->during(mem);
 	for (unsigned i = 0; i < n_ids; i++) {
 		if (ids[i] == bsp)
 			continue;
