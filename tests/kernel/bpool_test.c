@@ -57,7 +57,7 @@ void run_bpool(uint8_t *mem, size_t len)
 	int rc = tdxc_bpool_init(&heap, &pr);
 	int rc2 = rc == 0 ? tdxc_bpool_add_pool(&heap, mem, heap_len) : rc;
 	if (!check(rc == 0 && rc2 == 0, "bpool.init", "init %s, pool [%p, +%zu) %s",
-		   tdxc_strerror_name(rc), mem, heap_len, tdxc_strerror_name(rc2)))
+		   tdxc_strerror_name(rc), (void *)mem, heap_len, tdxc_strerror_name(rc2)))
 		return;
 
 	/* workload: random sizes and alignments, contents checked on free */
@@ -148,6 +148,7 @@ void run_bpool(uint8_t *mem, size_t len)
 	if (rc == TDXC_ENOTSUP && !(tdxc_features() & TDXC_FEAT_UTHASH)) {
 		info("bpool.registry", "built without uthash: registry not available (%s)",
 		     tdxc_strerror_name(rc));
+		info("bpool.guests", "skipped with the registry");
 		return;
 	}
 	int c1 = tdxc_bpool_guest_create(&reg, 1);
