@@ -148,10 +148,10 @@ void run_irqfilter(unsigned n_online_aps)
 	int before = tdxc_irqfilter_apply1(s.vp[1], V_DEVICE);
 	int add = tdxc_irqfilter_device_add(part, 0xD00D, V_DEVICE, vps, 1, &gen);
 	int wait = tdxc_irqfilter_wait_applied(part, vps, 1, gen, kick_vp, relax_pause, &s,
-					       20000000);
+					       200000000);
 	int after = tdxc_irqfilter_apply1(s.vp[1], V_DEVICE);
 	__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-	int jw = os_job_wait(0, 2000000);
+	int jw = os_job_wait(0, AP_WAIT_US);
 
 	uint64_t d_never0 = 0, d_never1 = 0, applied = 0;
 	tdxc_irqfilter_drops(s.vp[0], V_NEVER, &d_never0);

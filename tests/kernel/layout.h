@@ -15,6 +15,11 @@
 #define TRAMP_SIZE 0x1000
 
 #define MAX_CPUS 16
+/*
+ * How long the BSP waits for an AP to park, ack or answer. Generous: QEMU's
+ * vCPU threads may be descheduled for long on a busy host.
+ */
+#define AP_WAIT_US 5000000ull
 #define AP_STACK_SIZE 16384
 #define BOOT_STACK_SIZE 32768
 

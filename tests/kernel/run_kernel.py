@@ -103,7 +103,7 @@ def main():
     result = [l for l in lines if l.startswith("RESULT ")]
     problems = []
     if timed_out:
-        problems.append(f"timed out after {args.timeout:.0f} s (last line: "
+        problems.append(f"timed out after {args.timeout:g} s (last line: "
                         f"{next((l for l in reversed(lines) if l), '<none>')!r})")
     elif status == 0 and not result:
         problems.append("QEMU exited with status 0 without a result: the guest "
@@ -124,9 +124,9 @@ def main():
         required.append("apboot.madt-hotplug")
     infos = [l.split()[1] for l in lines if l.startswith("INFO ") and len(l.split()) > 1]
     required += [n for n in REQUIRED_UNLESS_INFO if n not in infos]
-    for name in required:
-        if name not in passed:
-            problems.append(f"required check '{name}' did not pass")
+    missing = [n for n in required if n not in passed]
+    if missing:
+        problems.append(f"{len(missing)} required check(s) did not pass: " + ", ".join(missing))
     if not timed_out and status == EXIT_FAIL and not failed and result \
             and result[-1].startswith("RESULT PASS"):
         problems.append("kernel printed RESULT PASS but exited with the fail status")

@@ -173,8 +173,8 @@ int fw_start_aps(uint64_t lapic, uint64_t fw_cr3, uint64_t mailbox, const uint32
 				break;
 		}
 		sent++;
-		/* one AP at a time: wait (up to 1 s) until it is parked */
-		uint64_t end = rdtsc() + 1000000 * tsc_per_us();
+		/* one AP at a time: wait (up to AP_WAIT_US) until it is parked */
+		uint64_t end = rdtsc() + AP_WAIT_US * tsc_per_us();
 		while (__atomic_load_n(&g_fw.parked, __ATOMIC_ACQUIRE) == before &&
 		       (int64_t)(rdtsc() - end) < 0)
 			cpu_relax();

@@ -244,7 +244,7 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 		return -1;
 
 	struct deadline dl;
-	struct tdxc_apboot_wait wt = wait_ms(&dl, 1000);
+	struct tdxc_apboot_wait wt = wait_ms(&dl, AP_WAIT_US / 1000);
 	uint64_t vector = (uint64_t)(uintptr_t)ap_os_entry;
 	static uint8_t mb_before[64];
 	memcpy(mb_before, mbox, 64);
@@ -272,11 +272,11 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 		if (ids[i] == bsp)
 			continue;
 		uint32_t before_online = __atomic_load_n(&g_os.online, __ATOMIC_ACQUIRE);
-		wt = wait_ms(&dl, 1000);
+		wt = wait_ms(&dl, AP_WAIT_US / 1000);
 		uint64_t t0 = rdtsc();
 		rc = tdxc_apboot_mb_wake(mb, ids[i], vector, &wt);
 		uint64_t t1 = rdtsc();
-		int in = wait_online(before_online, 1000000);
+		int in = wait_online(before_online, AP_WAIT_US);
 		int st = tdxc_apboot_mb_ap_state(mb, ids[i]);
 		uint32_t reported = in == 0 ? g_os.cpu[before_online].apic : 0xFFFFFFFF;
 		if (check(rc == 0 && in == 0 && reported == ids[i] && st == TDXC_APBOOT_AP_ACKED,
@@ -306,7 +306,7 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 	for (unsigned i = 0; i < g_os.online && i < MAX_CPUS; i++) {
 		uint32_t got = 0xFFFFFFFF;
 		os_job_start(i, job_report, &got);
-		if (os_job_wait(i, 1000000) == 0 && got == g_os.cpu[i].apic &&
+		if (os_job_wait(i, AP_WAIT_US) == 0 && got == g_os.cpu[i].apic &&
 		    g_os.cpu[i].cr3 == os_ap_cr3)
 			ok++;
 	}
