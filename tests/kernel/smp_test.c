@@ -109,6 +109,19 @@ static int wait_online(uint32_t before, uint64_t us)
 	return 0;
 }
 
+/* Decimal text of @v at list[*pos], leaving room for the final NUL. */
+static void append_u32(char *buf, unsigned cap, unsigned *pos, uint32_t v)
+{
+	char tmp[10];
+	unsigned n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n && *pos + 1 < cap)
+		buf[(*pos)++] = tmp[--n];
+}
+
 static void job_report(void *arg)
 {
 	uint32_t *out = arg;
@@ -310,10 +323,19 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 		    g_os.cpu[i].cr3 == os_ap_cr3)
 			ok++;
 	}
+	char list[96];
+	unsigned pos = 0;
+	append_u32(list, sizeof(list), &pos, bsp);
+	for (unsigned i = 0; i < g_os.online && i < MAX_CPUS; i++) {
+		if (pos + 1 < sizeof(list))
+			list[pos++] = ',';
+		append_u32(list, sizeof(list), &pos, g_os.cpu[i].apic);
+	}
+	list[pos] = 0;
 	check(g_os.online == want - 1 && ok == want - 1, "smp.online",
-	      "%u APs online on the kernel page tables, %u answered a job; the firmware loop "
-	      "saw %u wakeups",
-	      g_os.online, ok, g_fw.acked);
+	      "%u of %u CPUs report (APIC IDs %s): %u APs on the kernel page tables answered a "
+	      "job; the firmware loop saw %u wakeups",
+	      g_os.online + 1, want, list, ok, g_fw.acked);
 	res->online = g_os.online;
 	return 0;
 }
