@@ -161,9 +161,11 @@ static int cpuid_cb(uint32_t leaf, uint32_t subleaf, struct tdxc_xsave_regs *out
 	return 0;
 }
 
+static struct xsave_cpu x;
+static uint32_t g_lib_std; /* library's standard size for the BSP's XCR0 */
+
 static void run_xsave(void)
 {
-	static struct xsave_cpu x;
 	static struct tdxc_xsave_info xi;
 	static struct tdxc_xsave_layout lay_std, lay_cmp;
 	static struct tdxc_xsave_report rep;
@@ -195,6 +197,7 @@ static void run_xsave(void)
 	uint32_t cpu_std = r[1];
 	uint32_t own_std = xsave_own_std_size(&x, xcr0), lib_std = 0;
 	rc = tdxc_xsave_standard_size(&xi, xcr0, &lib_std);
+	g_lib_std = rc == 0 ? lib_std : 0;
 	check(rc == 0 && cpu_std == lib_std && cpu_std == own_std, "xsave.size-std",
 	      "CPUID(0xD,0).EBX=%u, library %u (rc=%d), kernel's own sum %u", cpu_std, lib_std,
 	      rc, own_std);
@@ -245,6 +248,39 @@ static void run_xsave(void)
 	}
 }
 
+/* Every AP enables XSAVE with the same XCR0 and reports the CPU's size. */
+struct ap_xsave {
+	uint64_t xcr0;
+	uint32_t ebx;
+};
+
+static void job_xsave(void *arg)
+{
+	struct ap_xsave *a = arg;
+	uint32_t r[4];
+	xsave_enable(&x);
+	a->xcr0 = xgetbv(0);
+	cpuid_count(0xD, 0, r);
+	a->ebx = r[1];
+}
+
+static void run_xsave_aps(unsigned n_aps)
+{
+	if (!n_aps || !g_lib_std)
+		return;
+	static struct ap_xsave ax[MAX_CPUS];
+	unsigned ok = 0;
+	for (unsigned i = 0; i < n_aps && i < MAX_CPUS; i++) {
+		os_job_start(i, job_xsave, &ax[i]);
+		if (os_job_wait(i, AP_WAIT_US) == 0 && ax[i].xcr0 == x.xcr0_supported &&
+		    ax[i].ebx == g_lib_std)
+			ok++;
+	}
+	check(ok == n_aps, "xsave.aps",
+	      "%u of %u APs set XCR0 0x%lx and report CPUID(0xD,0).EBX = library size %u", ok,
+	      n_aps, x.xcr0_supported, g_lib_std);
+}
+
 /* ---- main ----------------------------------------------------------------- */
 void kmain(uint32_t magic, uint64_t mbi)
 {
@@ -262,6 +298,7 @@ void kmain(uint32_t magic, uint64_t mbi)
 		run_smp_mem(&ai);
 
 	run_xsave();
+	run_xsave_aps(g_online_aps);
 
 	/* bpool over a range from memregion (above 4 GiB when there is RAM there) */
 	const uint64_t bpool_len = 2u << 20;

@@ -118,7 +118,7 @@ def main():
         problems.append(result[-1])
     required = list(REQUIRED)
     if args.smp > 1:
-        required += ["apboot.wake", "irqfilter.two-cpus", "irqfilter.drops",
+        required += ["apboot.wake", "xsave.aps", "irqfilter.two-cpus", "irqfilter.drops",
                      "irqfilter.retarget"]
     if args.maxcpus and args.maxcpus != args.smp:
         required.append("apboot.madt-hotplug")

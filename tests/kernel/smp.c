@@ -5,9 +5,9 @@
  * Firmware half (what TDX firmware would do): INIT-SIPI-SIPI each AP into
  * the trampoline at TRAMP_BASE, which enters long mode on the "firmware"
  * page tables and parks the AP in fw_ap_main(): a loop polling the 4 KiB
- * ACPI multiprocessor-wakeup mailbox with the firmware-side rules (read
- * Command + Reserved as 32 bits like OVMF, match the APIC ID, cache the
- * vector, acknowledge by a 64-bit store of zero at offset 0, jump).
+ * ACPI multiprocessor-wakeup mailbox with the firmware-side rules (match
+ * the APIC ID, cache the vector, acknowledge by a 64-bit store of zero at
+ * offset 0, jump), in OVMF's or td-shim's reading order per AP.
  *
  * OS half: the wakeup vector is ap_os_entry (boot.S), which moves the AP
  * to the kernel's page tables and its own stack and calls os_ap_main():
@@ -98,6 +98,20 @@ void fw_tables_build(uint64_t base)
 void fw_ap_main(uint32_t idx);
 void os_ap_main(uint32_t idx);
 
+__attribute__((noreturn)) static void fw_jump(volatile uint64_t *head, uint64_t v)
+{
+	__atomic_add_fetch(&g_fw.acked, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(head, 0, __ATOMIC_RELEASE); /* ack: 64-bit zero of bytes 0..7 */
+	__asm__ volatile("jmp *%0" : : "r"(v) : "memory");
+	__builtin_unreachable();
+}
+
+/*
+ * The parked-AP loop. APs with an even arrival index behave like OVMF's
+ * ApRunLoop (Command+Reserved read as 32 bits first, then the APIC ID;
+ * Test acknowledged), odd ones like td-shim's ap_loop (APIC ID first,
+ * 32-bit vector read, Wakeup only). Both cache the vector before the ack.
+ */
 __attribute__((noreturn)) void fw_ap_main(uint32_t idx)
 {
 	uint32_t me = cpu_apic_id();
@@ -105,36 +119,40 @@ __attribute__((noreturn)) void fw_ap_main(uint32_t idx)
 	volatile uint32_t *cmd32 = (volatile uint32_t *)(uintptr_t)mb;
 	volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)(mb + 4);
 	volatile uint64_t *vec = (volatile uint64_t *)(uintptr_t)(mb + 8);
+	volatile uint32_t *vec32 = (volatile uint32_t *)(uintptr_t)(mb + 8);
 	volatile uint64_t *head = (volatile uint64_t *)(uintptr_t)mb;
+	int tdshim = idx & 1;
 
-	if (idx < MAX_CPUS)
+	if (idx < MAX_CPUS) {
 		g_fw.apic[idx] = me;
+		g_fw.style[idx] = tdshim ? FW_STYLE_TDSHIM : FW_STYLE_OVMF;
+	}
 	__atomic_add_fetch(&g_fw.parked, 1, __ATOMIC_RELEASE);
 
 	for (;;) {
+		cpu_relax();
+		if (tdshim) {
+			uint32_t target = __atomic_load_n(apic, __ATOMIC_ACQUIRE);
+			if (target != me && target != MB_APIC_BROADCAST)
+				continue;
+			uint32_t c = __atomic_load_n(cmd32, __ATOMIC_ACQUIRE);
+			if (c == MB_CMD_WAKEUP)
+				fw_jump(head, *vec32);
+			continue; /* td-shim handles nothing else */
+		}
 		uint32_t c = __atomic_load_n(cmd32, __ATOMIC_ACQUIRE);
-		if (c == 0) {
-			cpu_relax();
+		if (c == 0)
 			continue;
-		}
 		uint32_t target = *apic;
-		if (target != me && target != MB_APIC_BROADCAST) {
-			cpu_relax();
+		if (target != me && target != MB_APIC_BROADCAST)
 			continue;
-		}
-		uint16_t command = (uint16_t)c;
-		if (command == MB_CMD_WAKEUP) {
-			uint64_t v = *vec; /* cache before the ack */
-			__atomic_add_fetch(&g_fw.acked, 1, __ATOMIC_RELAXED);
-			__atomic_store_n(head, 0, __ATOMIC_RELEASE); /* ack: bytes 0..7 */
-			__asm__ volatile("jmp *%0" : : "r"(v) : "memory");
-			__builtin_unreachable();
-		} else if (command == MB_CMD_TEST) {
+		if (c == MB_CMD_WAKEUP) {
+			fw_jump(head, *vec);
+		} else if (c == MB_CMD_TEST) {
 			__atomic_add_fetch(&g_fw.tests, 1, __ATOMIC_RELAXED);
 			__atomic_store_n(head, 0, __ATOMIC_RELEASE);
 		}
 		/* anything else: ignored and left set, like OVMF */
-		cpu_relax();
 	}
 }
 

@@ -15,7 +15,11 @@ struct fw_state {
 	uint32_t acked;           /* wakeup commands acknowledged */
 	uint32_t tests;           /* test commands acknowledged */
 	uint32_t apic[MAX_CPUS];  /* APIC ID per arrival index */
+	uint32_t style[MAX_CPUS]; /* FW_STYLE_* per arrival index */
 };
+
+#define FW_STYLE_OVMF 1
+#define FW_STYLE_TDSHIM 2
 
 struct os_cpu {
 	uint32_t apic;

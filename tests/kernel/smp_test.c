@@ -292,10 +292,15 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 		int in = wait_online(before_online, AP_WAIT_US);
 		int st = tdxc_apboot_mb_ap_state(mb, ids[i]);
 		uint32_t reported = in == 0 ? g_os.cpu[before_online].apic : 0xFFFFFFFF;
+		const char *style = "?";
+		for (unsigned k = 0; k < MAX_CPUS; k++)
+			if (g_fw.style[k] && g_fw.apic[k] == ids[i])
+				style = g_fw.style[k] == FW_STYLE_TDSHIM ? "td-shim" : "OVMF";
 		if (check(rc == 0 && in == 0 && reported == ids[i] && st == TDXC_APBOOT_AP_ACKED,
 			  "apboot.wake",
-			  "APIC ID %u: %s after %lu us, state %s, reported in as APIC ID %u", ids[i],
-			  tdxc_strerror_name(rc), (t1 - t0) / tsc_per_us(),
+			  "APIC ID %u (%s-style loop): %s after %lu us, state %s, reported in as "
+			  "APIC ID %u",
+			  ids[i], style, tdxc_strerror_name(rc), (t1 - t0) / tsc_per_us(),
 			  st >= 0 ? tdxc_apboot_ap_state_str((uint32_t)st) : tdxc_strerror_name(st),
 			  reported))
 			res->woken++;
