@@ -54,6 +54,9 @@ def main():
     ap.add_argument("--append", default="")
     ap.add_argument("--timeout", type=float,
                     default=float(os.environ.get("TDXC_KERNEL_TIMEOUT", "30")))
+    ap.add_argument("--budget", type=float,
+                    default=float(os.environ.get("TDXC_KERNEL_BOOT_BUDGET", "10")),
+                    help="fail a boot slower than this many seconds (0: no limit)")
     ap.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-x86_64"))
     ap.add_argument("--log", help="also write the serial log to this file")
     args = ap.parse_args()
@@ -133,8 +136,9 @@ def main():
 
     print(f"boot: -smp {smp} -m {args.mem}: {elapsed:.1f} s, "
           f"{len(passed)} checks passed, {len(failed)} failed")
-    if elapsed > 10:
-        print(f"WARNING: the boot took {elapsed:.1f} s (budget 10 s)")
+    if args.budget and elapsed > args.budget and not timed_out:
+        problems.append(f"the boot took {elapsed:.1f} s, over the budget of "
+                        f"{args.budget:g} s (TDXC_KERNEL_BOOT_BUDGET, 0 = none)")
     if problems:
         for pr in problems:
             print("FAILURE:", pr)
