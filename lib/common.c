@@ -105,10 +105,10 @@ uint32_t tdxc_features(void)
 #if TDXC_HOSTED
 	       | TDXC_FEAT_HOSTED
 #endif
-#ifdef TDXC_HAVE_LIBCPUID
+#if TDXC_HOSTED && defined(TDXC_HAVE_LIBCPUID)
 	       | TDXC_FEAT_LIBCPUID
 #endif
-#ifdef TDXC_HAVE_ZLIB
+#if TDXC_HOSTED && defined(TDXC_HAVE_ZLIB)
 	       | TDXC_FEAT_ZLIB
 #endif
 #ifdef TDXC_HAVE_UTHASH

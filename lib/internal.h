@@ -178,6 +178,9 @@ static inline int tdxc__check_flags(uint64_t flags, uint64_t known)
 TDXC_HIDDEN int tdxc__copy_in(void *dst, size_t dst_size, const void *src,
 			      size_t min_size);
 
+/* CRC-32 (zlib polynomial) without zlib, in every build (lib/snapshot.c). */
+TDXC_HIDDEN uint32_t tdxc__crc32_portable(uint32_t crc, const void *data, size_t len);
+
 /* Storage helpers for opaque objects: p aligned to a (power of two)? */
 static inline bool tdxc__is_aligned(const void *p, size_t a)
 {

@@ -529,7 +529,7 @@ TDXC_API int tdxc_apboot_mb_poll(struct tdxc_apboot_mb *mb);
 /**
  * State of one AP.
  * @return an enum tdxc_apboot_ap_state value (>= 0), or TDXC_EINVAL (NULL
- *         @p mb), TDXC_ENOENT (not in the MADT), TDXC_ENOTUSABLE (listed,
+ *         @p mb, or the broadcast ID), TDXC_ENOENT (not in the MADT), TDXC_ENOTUSABLE (listed,
  *         not usable), TDXC_EPERM (the BSP).
  */
 TDXC_API int tdxc_apboot_mb_ap_state(const struct tdxc_apboot_mb *mb,

@@ -43,20 +43,18 @@ extern "C" {
 /**
  * @def TDXC_STATIC_ASSERT(cond, msg)
  * Compile-time assertion usable at file scope in C99, C11 and C++11.
- * @p msg must be an identifier-like token sequence (used in a type name
- * under C99).
+ * @p msg must be an identifier unique within the translation unit (it
+ * names a typedef under C99).
  */
 #if defined(__cplusplus) && __cplusplus >= 201103L
 #define TDXC_STATIC_ASSERT(cond, msg) static_assert(cond, #msg)
 #elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define TDXC_STATIC_ASSERT(cond, msg) _Static_assert(cond, #msg)
 #else
-/** @cond INTERNAL */
-#define TDXC_SA_CAT2_(a, b) a##b
-#define TDXC_SA_CAT_(a, b) TDXC_SA_CAT2_(a, b)
-/** @endcond */
+/* C99: a typedef named after msg (unique per assert, unlike __LINE__,
+ * which clashes when two headers assert on the same line). */
 #define TDXC_STATIC_ASSERT(cond, msg)                                          \
-	typedef char TDXC_SA_CAT_(tdxc_static_assert_, __LINE__)[(cond) ? 1 : -1]
+	typedef char tdxc_static_assert_##msg[(cond) ? 1 : -1]
 #endif
 
 /**

@@ -13,5 +13,6 @@
 #include <tdxcore/vtlctx.h>
 #include <tdxcore/irqfilter.h>
 #include <tdxcore/bpool.h>
+#include <tdxcore/snapshot.h>
 
 #endif /* TDXCORE_TDXCORE_H */

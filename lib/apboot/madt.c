@@ -2,7 +2,7 @@
 /*
  * MADT parser. The table is untrusted: every read is bounds-checked against
  * the header Length (itself checked against the buffer) and goes through
- * the little-endian load helpers; nothing is cast to a struct.
+ * the little-endian load functions; nothing is cast to a struct.
  */
 #include "internal.h"
 #include "apboot_private.h"

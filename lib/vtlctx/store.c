@@ -76,10 +76,15 @@ static uint64_t mix64(uint64_t x)
 
 /* Canary word i (0..7 head, 8..15 tail) of VTL v's page: depends on the
  * page address, so a page copied elsewhere or swapped is caught too. */
-static uint64_t canary_word(const struct vtlctx_store *s, unsigned v, unsigned i)
+static uint64_t canary_key(const struct vtlctx_store *s, unsigned v)
 {
 	return mix64((uint64_t)(uintptr_t)s->page[v] ^ ((uint64_t)v << 56) ^
-		     ((uint64_t)i * 0x9E3779B97F4A7C15ull) ^ 0x76746C6374786361ull);
+		     0x76746C6374786361ull);
+}
+
+static uint64_t canary_word(uint64_t key, unsigned i)
+{
+	return key ^ ((uint64_t)(i + 1) * 0x9E3779B97F4A7C15ull);
 }
 
 static uint8_t *canary_at(const struct vtlctx_store *s, unsigned v, unsigned i)
@@ -91,16 +96,18 @@ static uint8_t *canary_at(const struct vtlctx_store *s, unsigned v, unsigned i)
 
 static void canary_write(struct vtlctx_store *s, unsigned v)
 {
+	uint64_t key = canary_key(s, v);
 	unsigned i;
 	for (i = 0; i < 16; i++)
-		tdxc__put_le64(canary_at(s, v, i), canary_word(s, v, i));
+		tdxc__put_le64(canary_at(s, v, i), canary_word(key, i));
 }
 
 bool tdxc__vtlctx_canary_ok(const struct vtlctx_store *s, unsigned v)
 {
+	uint64_t key = canary_key(s, v);
 	unsigned i;
 	for (i = 0; i < 16; i++)
-		if (tdxc__le64(canary_at(s, v, i)) != canary_word(s, v, i))
+		if (tdxc__le64(canary_at(s, v, i)) != canary_word(key, i))
 			return false;
 	return true;
 }
@@ -108,12 +115,28 @@ bool tdxc__vtlctx_canary_ok(const struct vtlctx_store *s, unsigned v)
 bool tdxc__vtlctx_header_ok(const struct vtlctx_store *s)
 {
 	uint16_t all;
+	unsigned i;
 	if (s->magic != VTLCTX_STORE_MAGIC)
 		return false;
 	if (s->n_vtls < 1 || s->n_vtls > TDXC_VTLCTX_MAX_VTLS)
 		return false;
 	if (s->caps & ~TDXC_VTLCTX_CAP_ALL)
 		return false;
+	if (s->n_shared_spans > VTLCTX_MAX_SHARED_SPANS || s->n_run_spans > VTLCTX_MAX_RUN_SPANS ||
+	    s->n_checked > VTLCTX_MAX_CHECKED)
+		return false;
+	for (i = 0; i < s->n_shared_spans; i++)
+		if (s->shared_spans[i].img_off + s->shared_spans[i].len > VTLCTX_IMG_SIZE)
+			return false;
+	for (i = 0; i < s->n_run_spans; i++)
+		if (s->run_spans[i].img_off + s->run_spans[i].len > VTLCTX_IMG_SIZE ||
+		    s->run_spans[i].run_off < TDXC_VTLCTX_RUN_CONTEXT_OFFSET ||
+		    s->run_spans[i].run_off + s->run_spans[i].len >
+			    TDXC_VTLCTX_RUN_CONTEXT_OFFSET + TDXC_VTLCTX_RUN_CONTEXT_SIZE)
+			return false;
+	for (i = 0; i < s->n_checked; i++)
+		if (s->checked[i] >= TDXC_VTLCTX_F_COUNT)
+			return false;
 	all = VTLCTX_ALL_VTLS(s->n_vtls);
 	if (!(s->vp_mask & 1u) || (s->vp_mask & ~s->part_mask) || (s->part_mask & ~all))
 		return false;
@@ -164,6 +187,44 @@ static void reset_private(struct vtlctx_store *s, unsigned v)
 		       TDXC_VTLCTX_INIT_RFLAGS);
 	s->img[v][tdxc__vtlctx_fields[TDXC_VTLCTX_F_ENTRY_FLUSH].img_off] =
 		TDXC_VTLCTX_FLUSH_INVEPT;
+}
+
+static void span_add(struct vtlctx_span *sp, uint8_t *n, const struct vtlctx_fdesc *d,
+		     uint8_t kind, bool by_run)
+{
+	struct vtlctx_span *last = *n ? &sp[*n - 1] : NULL;
+	if (last && last->kind == kind && last->img_off + last->len == d->img_off &&
+	    (!by_run || last->run_off + last->len == d->run_off)) {
+		last->len = (uint16_t)(last->len + d->size);
+		return;
+	}
+	/* Never more spans than fields of that kind: bounded by the enum
+	 * sizes, which count exactly those fields. */
+	sp[*n].img_off = d->img_off;
+	sp[*n].run_off = d->run_off;
+	sp[*n].len = d->size;
+	sp[*n].kind = kind;
+	(*n)++;
+}
+
+static void build_plans(struct vtlctx_store *s)
+{
+	uint32_t f;
+	for (f = 0; f < TDXC_VTLCTX_F_COUNT; f++) {
+		const struct vtlctx_fdesc *d = &tdxc__vtlctx_fields[f];
+		uint8_t cls = vtlctx_resolve(f, s->caps);
+		if (cls == TDXC_VTLCTX_CLASS_SHARED)
+			span_add(s->shared_spans, &s->n_shared_spans, d, SPAN_COMMON, false);
+		if (!d->run_off)
+			continue;
+		span_add(s->run_spans, &s->n_run_spans, d,
+			 cls == TDXC_VTLCTX_CLASS_PER_EXIT  ? SPAN_EXIT
+			 : cls == TDXC_VTLCTX_CLASS_PRIVATE ? SPAN_PRIVATE
+							    : SPAN_COMMON,
+			 true);
+		if (d->check != VC_NONE && f != TDXC_VTLCTX_F_ENTRY_FLUSH)
+			s->checked[s->n_checked++] = (uint8_t)f;
+	}
 }
 
 static bool overlaps(const void *a, size_t alen, const void *b, size_t blen)
@@ -222,6 +283,7 @@ int tdxc_vtlctx_init(void *storage, size_t len, const struct tdxc_vtlctx_params 
 	s->active = 0;
 	s->part_mask = p.partition_vtls;
 	s->vp_mask = 1u;
+	build_plans(s);
 	for (i = 0; i < p.n_vtls; i++) {
 		if (p.backend == TDXC_VTLCTX_BACKEND_PER_VTL_PAGE) {
 			s->page[i] = (uint8_t *)pages[i];
@@ -442,7 +504,7 @@ int tdxc_vtlctx_stage(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl vtl, void *page
 {
 	struct vtlctx_store *s;
 	uint8_t *pg = (uint8_t *)page;
-	uint32_t f;
+	unsigned i;
 	if (!store_ok(store) || !page)
 		return TDXC_EINVAL;
 	s = vtlctx_s(store);
@@ -462,18 +524,13 @@ int tdxc_vtlctx_stage(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl vtl, void *page
 
 	/* Exit info and padding are cleared: nothing stale survives. */
 	tdxc__memset(pg + TDXC_VTLCTX_RUN_CONTEXT_OFFSET, 0, TDXC_VTLCTX_RUN_CONTEXT_SIZE);
-	for (f = 0; f < TDXC_VTLCTX_F_COUNT; f++) {
-		const struct vtlctx_fdesc *d = &tdxc__vtlctx_fields[f];
-		uint8_t cls;
-		if (!d->run_off)
+	for (i = 0; i < s->n_run_spans; i++) {
+		const struct vtlctx_span *sp = &s->run_spans[i];
+		if (sp->kind == SPAN_EXIT)
 			continue;
-		cls = vtlctx_resolve(f, s->caps);
-		if (cls == TDXC_VTLCTX_CLASS_PER_EXIT)
-			continue;
-		tdxc__memcpy(pg + d->run_off,
-			     (cls == TDXC_VTLCTX_CLASS_PRIVATE ? s->img[vtl] : s->common) +
-				     d->img_off,
-			     d->size);
+		tdxc__memcpy(pg + sp->run_off,
+			     (sp->kind == SPAN_PRIVATE ? s->img[vtl] : s->common) + sp->img_off,
+			     sp->len);
 	}
 	/* VM index = VTL + 1 (index 0 is the L1 VMM itself); the flush
 	 * request belongs to this VTL only (openvmm #793). */
@@ -490,7 +547,7 @@ int tdxc_vtlctx_unstage(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl vtl, void *pa
 {
 	struct vtlctx_store *s;
 	const uint8_t *pg = (const uint8_t *)page;
-	uint32_t f;
+	unsigned i;
 	if (!store_ok(store) || !page)
 		return TDXC_EINVAL;
 	s = vtlctx_s(store);
@@ -506,21 +563,15 @@ int tdxc_vtlctx_unstage(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl vtl, void *pa
 	if ((tdxc__le64(pg + TDXC_VTLCTX_RUN_ENTRY_RCX_OFFSET) & ~(uint64_t)3u) !=
 	    entry_rcx_base(vtl))
 		return TDXC_ECORRUPT;
-	for (f = 0; f < TDXC_VTLCTX_F_COUNT; f++) {
-		const struct vtlctx_fdesc *d = &tdxc__vtlctx_fields[f];
-		if (d->run_off && f != TDXC_VTLCTX_F_ENTRY_FLUSH &&
-		    !tdxc__vtlctx_value_ok(f, pg + d->run_off))
+	for (i = 0; i < s->n_checked; i++) {
+		uint32_t f = s->checked[i];
+		if (!tdxc__vtlctx_value_ok(f, pg + tdxc__vtlctx_fields[f].run_off))
 			return TDXC_ECORRUPT;
 	}
-	for (f = 0; f < TDXC_VTLCTX_F_COUNT; f++) {
-		const struct vtlctx_fdesc *d = &tdxc__vtlctx_fields[f];
-		uint8_t cls;
-		if (!d->run_off)
-			continue;
-		cls = vtlctx_resolve(f, s->caps);
-		tdxc__memcpy((cls == TDXC_VTLCTX_CLASS_PRIVATE ? s->img[vtl] : s->common) +
-				     d->img_off,
-			     pg + d->run_off, d->size);
+	for (i = 0; i < s->n_run_spans; i++) {
+		const struct vtlctx_span *sp = &s->run_spans[i];
+		tdxc__memcpy((sp->kind == SPAN_PRIVATE ? s->img[vtl] : s->common) + sp->img_off,
+			     pg + sp->run_off, sp->len);
 	}
 	/* Only the low byte was copied for ENTRY_FLUSH; keep bits 1:0. */
 	s->img[vtl][tdxc__vtlctx_fields[TDXC_VTLCTX_F_ENTRY_FLUSH].img_off] &= 3u;
@@ -564,7 +615,7 @@ int tdxc_vtlctx_page_read(const struct tdxc_vtlctx *store, const void *page,
 int tdxc_vtlctx_switch(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl from, tdxc_vtlctx_vtl to)
 {
 	struct vtlctx_store *s;
-	uint32_t f;
+	unsigned i;
 	if (!store_ok(store))
 		return TDXC_EINVAL;
 	s = vtlctx_s(store);
@@ -580,12 +631,9 @@ int tdxc_vtlctx_switch(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl from, tdxc_vtl
 		return TDXC_EALREADY;
 	if (!tdxc__vtlctx_canary_ok(s, from) || !tdxc__vtlctx_canary_ok(s, to))
 		return TDXC_ECORRUPT;
-	for (f = 0; f < TDXC_VTLCTX_F_COUNT; f++) {
-		if (vtlctx_resolve(f, s->caps) != TDXC_VTLCTX_CLASS_SHARED)
-			continue;
-		tdxc__memcpy(s->img[to] + tdxc__vtlctx_fields[f].img_off,
-			     s->img[from] + tdxc__vtlctx_fields[f].img_off,
-			     tdxc__vtlctx_fields[f].size);
+	for (i = 0; i < s->n_shared_spans; i++) {
+		const struct vtlctx_span *sp = &s->shared_spans[i];
+		tdxc__memcpy(s->img[to] + sp->img_off, s->img[from] + sp->img_off, sp->len);
 	}
 	s->active = to;
 	return 0;

@@ -258,6 +258,30 @@ TDXC_HIDDEN bool tdxc__vtlctx_value_ok(uint32_t f, const uint8_t *p);
 /* Offset of the context image inside a per-VTL page. */
 #define VTLCTX_PAGE_IMG_OFF TDXC_VTLCTX_CANARY_SIZE
 
+/*
+ * Copy plans, built at init from the table (so the table stays the one
+ * source): byte spans of the context image that move together. Adjacent
+ * fields of the same kind are merged, so a switch or a stage is a handful
+ * of memcpy calls instead of a walk over the whole table.
+ */
+enum vtlctx_span_kind { SPAN_COMMON = 0, SPAN_PRIVATE = 1, SPAN_EXIT = 2 };
+struct vtlctx_span {
+	uint16_t img_off;
+	uint16_t run_off; /* TDX run page; unused in the shared plan */
+	uint16_t len;
+	uint8_t kind;     /* enum vtlctx_span_kind */
+	uint8_t pad;
+};
+/* Upper bounds from the table itself (one span per field at worst). */
+#define VTLCTX_CNT_SHARED_F(id, c, a, sz, ro, ck) +((c) == VS || (c) == VD)
+#define VTLCTX_CNT_RUN_F(id, c, a, sz, ro, ck) +((ro) != 0)
+#define VTLCTX_CNT_CHECKED_F(id, c, a, sz, ro, ck) +((ro) != 0 && (ck) != VC_NONE)
+enum {
+	VTLCTX_MAX_SHARED_SPANS = 0 VTLCTX_FIELDS(VTLCTX_CNT_SHARED_F),
+	VTLCTX_MAX_RUN_SPANS = 0 VTLCTX_FIELDS(VTLCTX_CNT_RUN_F),
+	VTLCTX_MAX_CHECKED = 0 VTLCTX_FIELDS(VTLCTX_CNT_CHECKED_F)
+};
+
 struct vtlctx_store {
 	uint32_t magic;
 	uint32_t caps;
@@ -271,6 +295,14 @@ struct vtlctx_store {
 	uint16_t vp_mask;
 	uint16_t pad1;
 	uint32_t pad2;
+	uint8_t n_shared_spans;
+	uint8_t n_run_spans;
+	uint8_t n_checked;
+	uint8_t pad3[5];
+	/* On-page fields with a value check (validated on unstage). */
+	uint8_t checked[VTLCTX_MAX_CHECKED];
+	struct vtlctx_span shared_spans[VTLCTX_MAX_SHARED_SPANS];
+	struct vtlctx_span run_spans[VTLCTX_MAX_RUN_SPANS];
 	uint8_t *staged_page;
 	/* Per-VTL images: TDX banks in storage, or page + VTLCTX_PAGE_IMG_OFF. */
 	uint8_t *img[TDXC_VTLCTX_MAX_VTLS];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Test helper: build MADTs byte by byte from the ACPI layout (little
+ * Test support: build MADTs byte by byte from the ACPI layout (little
  * endian), then fix Length and Checksum as firmware does on install.
  */
 #ifndef TDXC_TEST_MADT_BUILD_H

@@ -9,7 +9,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 meson install -C "$build" --no-rebuild --quiet --destdir "$tmp/root" >/dev/null
 pc=$(find "$tmp/root" -name tdxcore.pc | head -n 1)
 [ -n "$pc" ] || { echo "tdxcore.pc not installed"; exit 1; }
-for f in tdxcore.h common.h xsave.h memregion.h apboot.h vtlctx.h irqfilter.h bpool.h; do
+for f in tdxcore.h common.h xsave.h memregion.h apboot.h vtlctx.h irqfilter.h bpool.h snapshot.h; do
 	find "$tmp/root" -path "*/include/tdxcore/$f" | grep -q . || { echo "header $f not installed"; exit 1; }
 done
 export PKG_CONFIG_PATH="$(dirname "$pc")"

@@ -283,6 +283,48 @@ static void test_access_values(void **state)
 	assert_int_equal(G(0, TDXC_VTLCTX_F_SVI), 0);
 }
 
+/* Error paths not covered elsewhere. */
+static void test_misc_errors(void **state)
+{
+	struct {
+		struct tdxc_vtlctx_params p;
+		uint64_t extra;
+	} big;
+	struct tdxc_vtlctx *st = NULL;
+	uint64_t v;
+	size_t sz = 77;
+	(void)state;
+	/* A newer, larger descriptor is fine only with zero trailing bytes. */
+	memset(&big, 0, sizeof(big));
+	big.p = mkparams(TDXC_VTLCTX_BACKEND_TDX_STAGED, 2, 0, 0);
+	big.p.size = sizeof(big);
+	assert_int_equal(tdxc_vtlctx_storage_size(&big.p, &sz), 0);
+	big.extra = 1;
+	sz = 77;
+	assert_int_equal(tdxc_vtlctx_storage_size(&big.p, &sz), TDXC_ERESERVED);
+	assert_int_equal(sz, 77);
+	REJECT(TDXC_ERESERVED, tdxc_vtlctx_init(E.storage, sizeof(E.storage), &big.p, NULL, &st));
+	assert_null(st);
+
+	mk_tdx();
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_check(NULL));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_page_read(E.st, NULL, 0, TDXC_VTLCTX_F_RIP, &v, 8));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_page_read(E.st, E.run, 0, TDXC_VTLCTX_F_RIP, NULL, 8));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_page_read(NULL, E.run, 0, TDXC_VTLCTX_F_RIP, &v, 8));
+	REJECT(TDXC_ERANGE,
+	       tdxc_vtlctx_page_read(E.st, E.run, 0, TDXC_VTLCTX_F_COUNT, &v, 8));
+	REJECT(TDXC_ERANGE, tdxc_vtlctx_write(E.st, 2, 0, TDXC_VTLCTX_F_COUNT, &v, 8));
+	/* Storage that was never initialised is not a store. */
+	memset(E.storage, 0, sizeof(E.storage));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_get(E.st, 2, 0, TDXC_VTLCTX_F_RIP, &v));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_set(E.st, 2, 0, TDXC_VTLCTX_F_RIP, 1));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_stage(E.st, 0, E.run, sizeof(E.run)));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_enable(E.st, 1));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_save_size(E.st, &sz));
+	REJECT(TDXC_EINVAL, tdxc_vtlctx_restore(E.st, E.run, 64));
+	REJECT(TDXC_ECORRUPT, tdxc_vtlctx_check(E.st));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_params_and_init),
 		cmocka_unit_test(test_init_values_and_enable),
 		cmocka_unit_test(test_access_values),
+		cmocka_unit_test(test_misc_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
