@@ -9,7 +9,7 @@
 #define TDXC__XSAVE_COMP_MASK (~TDXC_XSAVE_LEGACY_MASK & ~TDXC_XSAVE_XCOMP_COMPACTED)
 
 /* Fill *out from raw subleaves; bits 0 and 1 of present must be set. */
-TDXC_HIDDEN void tdxc__xsave_build(const struct tdxc_xsave_regs sub[TDXC_XSAVE_NCOMP],
+TDXC_HIDDEN void tdxc__xsave_build(const struct tdxc_xsave_regs *sub,
 				   uint64_t present, struct tdxc_xsave_info *out);
 
 /*
