@@ -230,7 +230,7 @@ static int load_dump(const char *dir, const char *file, struct tdxc_xsave_info *
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	rc = tdxc_xsave_parse_cpuid_r_file(path, info, &st);
+	rc = tdxc_xsave_parse_file(path, TDXC_XSAVE_FMT_AUTO, info, &st);
 	CHECK(rc == 0, "%s: parse_file %s (line %u, missing %#llx)", file,
 	      tdxc_strerror_name(rc), st.line, (unsigned long long)st.missing);
 	text = slurp(path, &len);

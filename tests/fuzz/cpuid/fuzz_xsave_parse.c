@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * `cpuid -r` parser over arbitrary bytes: never crashes, leaves the output
- * alone on failure, and a table it accepts is complete and computable
- * (or rejected by the layout code with an error code).
+ * Dump parser over arbitrary bytes, in every format: never crashes, leaves
+ * the output alone on failure, and a table it accepts is complete and
+ * computable (or rejected by the layout code with an error code).
  */
 #include <stdint.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+static void one(const uint8_t *data, size_t len, uint32_t format)
 {
 	struct tdxc_xsave_info a, b, before;
 	struct tdxc_xsave_parse_status st;
@@ -21,18 +21,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	memset(&before, 0xa5, sizeof(before));
 	a = before;
-	rc = tdxc_xsave_parse_cpuid_r((const char *)data, len, &a, &st);
+	rc = tdxc_xsave_parse_text((const char *)data, len, format, &a, &st);
 	if (rc) {
 		if (memcmp(&a, &before, sizeof(a)) != 0)
 			__builtin_trap();
-		if (rc == TDXC_ENOENT && st.missing == 0)
+		if (rc == TDXC_ENOENT && st.missing == 0 && st.line == 0)
 			__builtin_trap();
-		return 0;
+		return;
 	}
-	if (st.line != 0 || tdxc_xsave_info_missing(&a) != 0 || (a.xcr0_supported & 3) != 3)
+	if (st.line != 0 || tdxc_xsave_info_missing(&a) != 0 || (a.xcr0_supported & 3) != 3 ||
+	    st.format == TDXC_XSAVE_FMT_AUTO ||
+	    (format != TDXC_XSAVE_FMT_AUTO && st.format != format))
 		__builtin_trap();
-	/* deterministic */
-	if (tdxc_xsave_parse_cpuid_r((const char *)data, len, &b, NULL) != 0 ||
+	/* deterministic, and the detected format gives the same table */
+	if (tdxc_xsave_parse_text((const char *)data, len, st.format, &b, NULL) != 0 ||
 	    memcmp(&a, &b, sizeof(a)) != 0)
 		__builtin_trap();
 	if (tdxc_xsave_compacted_size(&a, a.xcr0_supported | a.xss_supported, &v) == 0 &&
@@ -44,5 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	rc = tdxc_xsave_validate(&a, 0, 0, 0, &rep);
 	if (rc < 0 || rep.total != rep.errors + rep.warnings)
 		__builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	uint32_t f;
+	for (f = TDXC_XSAVE_FMT_AUTO; f <= TDXC_XSAVE_FMT_AIDA64; f++)
+		one(data, len, f);
 	return 0;
 }
