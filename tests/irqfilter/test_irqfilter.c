@@ -465,6 +465,7 @@ static void test_device_refcount(void **state)
 	assert_int_equal(tdxc_irqfilter_device_add(f.part, 7, 0x50, NULL, 1, NULL), TDXC_EINVAL);
 	assert_int_equal(tdxc_irqfilter_device_add(NULL, 7, 0x50, abc, 1, NULL), TDXC_EINVAL);
 	assert_int_equal(tdxc_irqfilter_device_remove(NULL, 7, 0x50, abc, 1, NULL), TDXC_EINVAL);
+	assert_true(fx_same(&f));
 	/* Table full (8 entries, 3 used): 6 new triples do not fit, none added. */
 	{
 		uint32_t four[4] = { 0, 1, 2, 3 };
@@ -528,7 +529,8 @@ static void test_cross_vp_ack(void **state)
 	assert_int_equal(tdxc_irqfilter_apply1(f.vp[1], 0x70), 1);
 	assert_int_equal(tdxc_irqfilter_apply1(f.vp[2], 0x70), 1);
 	assert_int_equal(drops(f.vp[2], 0x70), 0);
-	/* Argument errors. */
+	/* Argument errors (and a wait never changes the object). */
+	fx_snap(&f);
 	assert_int_equal(tdxc_irqfilter_wait_applied(f.part, bc, 2, g + 1, NULL, NULL, NULL, 0),
 			 TDXC_EINVAL);
 	assert_int_equal(tdxc_irqfilter_wait_applied(f.part, NULL, 2, g, NULL, NULL, NULL, 0),
@@ -540,6 +542,7 @@ static void test_cross_vp_ack(void **state)
 			 TDXC_ERANGE);
 	assert_int_equal(kicked[0] + kicked[1] + kicked[2] + kicked[3], 0);
 	assert_int_equal(tdxc_irqfilter_wait_applied(f.part, NULL, 0, g, NULL, NULL, NULL, 0), 0);
+	assert_true(fx_same(&f));
 	fx_free(&f);
 }
 
