@@ -151,7 +151,8 @@ typedef void (*tdxc_irqfilter_relax_fn)(void *ctx);
  *   TDXC_ERESERVED a reserved field or trailing byte of a larger struct is non-zero;
  *   TDXC_ERANGE  vp_count is 0 or above TDXC_IRQFILTER_MAX_VPS, or
  *                max_device_entries above TDXC_IRQFILTER_MAX_DEVICE_ENTRIES;
- *   TDXC_EFLAGS  unknown policy bits.
+ *   TDXC_EFLAGS  unknown policy bits;
+ *   TDXC_EOVERFLOW the size does not fit a size_t (32-bit hosts only).
  * Pure function; safe from any context.
  */
 TDXC_API int tdxc_irqfilter_storage_size(const struct tdxc_irqfilter_params *params,
