@@ -4,7 +4,12 @@
  * sizes) of the host CPU or of a `cpuid -r` dump, and what is wrong with the
  * reported leaf 0xD, if anything.
  *
- *   tdxc-xsave [--dump FILE] [--xcr0 MASK] [--xss MASK] [--loaded] [--json]
+ *   tdxc-xsave [--dump FILE [--format F]] [--xcr0 MASK] [--xss MASK] [--loaded]
+ *              [--json]
+ *
+ * Dumps may be `cpuid -r` output, the Linux "XSAVE consistency problem"
+ * leaf dump or AIDA64/InstLatx64 text; --format (auto, cpuid-r, linux,
+ * aida64) overrides the detection.
  *
  * --xcr0 defaults to every supported user component, --xss to every
  * supported supervisor component (0 without XSAVES). --loaded says the
@@ -22,8 +27,10 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tdxc-xsave [--dump FILE] [--xcr0 MASK] [--xss MASK] [--loaded] [--json]\n"
-		   "  --dump FILE  read leaf 0xD from a `cpuid -r` dump (default: this CPU)\n"
+	fprintf(f, "usage: tdxc-xsave [--dump FILE [--format F]] [--xcr0 MASK] [--xss MASK]\n"
+		   "                  [--loaded] [--json]\n"
+		   "  --dump FILE  read leaf 0xD from a text dump (default: this CPU)\n"
+		   "  --format F   auto (default), cpuid-r, linux or aida64\n"
 		   "  --xcr0 MASK  user components (default: all supported)\n"
 		   "  --xss MASK   supervisor components (default: all supported, 0 without XSAVES)\n"
 		   "  --loaded     the masks were loaded when the table was read: check SL0/SL1.EBX\n"
@@ -121,11 +128,20 @@ int main(int argc, char **argv)
 	struct tdxc_xsave_layout std, cmp;
 	struct tdxc_xsave_sizes sizes;
 	struct tdxc_xsave_report rep;
-	uint32_t i;
+	uint32_t i, format = TDXC_XSAVE_FMT_AUTO;
 
 	for (k = 1; k < argc; k++) {
 		if (!strcmp(argv[k], "--dump") && k + 1 < argc) {
 			dump = argv[++k];
+		} else if (!strcmp(argv[k], "--format") && k + 1 < argc) {
+			static const char *const names[] = { "auto", "cpuid-r", "linux", "aida64" };
+			k++;
+			for (format = 0; format < 4 && strcmp(argv[k], names[format]); format++)
+				;
+			if (format == 4) {
+				fprintf(stderr, "tdxc-xsave: unknown format '%s'\n", argv[k]);
+				return 2;
+			}
 		} else if (!strcmp(argv[k], "--xcr0")) {
 			if (parse_mask("--xcr0", k + 1 < argc ? argv[++k] : NULL, &xcr0))
 				return 2;
@@ -149,7 +165,7 @@ int main(int argc, char **argv)
 
 	if (dump) {
 		struct tdxc_xsave_parse_status st;
-		rc = tdxc_xsave_parse_cpuid_r_file(dump, &info, &st);
+		rc = tdxc_xsave_parse_file(dump, format, &info, &st);
 		if (rc == TDXC_EIO) {
 			fprintf(stderr, "tdxc-xsave: %s: cannot read\n", dump);
 			return 2;

@@ -151,7 +151,8 @@ typedef void (*tdxc_irqfilter_relax_fn)(void *ctx);
  *   TDXC_ERESERVED a reserved field or trailing byte of a larger struct is non-zero;
  *   TDXC_ERANGE  vp_count is 0 or above TDXC_IRQFILTER_MAX_VPS, or
  *                max_device_entries above TDXC_IRQFILTER_MAX_DEVICE_ENTRIES;
- *   TDXC_EFLAGS  unknown policy bits.
+ *   TDXC_EFLAGS  unknown policy bits;
+ *   TDXC_EOVERFLOW the size does not fit a size_t (32-bit hosts only).
  * Pure function; safe from any context.
  */
 TDXC_API int tdxc_irqfilter_storage_size(const struct tdxc_irqfilter_params *params,
@@ -424,9 +425,10 @@ TDXC_API int tdxc_irqfilter_save(const struct tdxc_irqfilter_part *part, void *b
  *   TDXC_ETRUNC  @p len shorter than the header or the blob's total size;
  *   TDXC_EBADSIG bad magic;
  *   TDXC_EVERSION unknown format version;
- *   TDXC_EMALFORMED inconsistent sizes, trailing bytes, a SINT value the
- *                blob's policy would #GP, a bad device entry (VP index,
- *                vector, zero count, not strictly sorted / duplicate);
+ *   TDXC_EMALFORMED inconsistent sizes, trailing bytes, a bad device entry
+ *                (VP index, vector, zero count, not strictly sorted or a
+ *                duplicate). SINT/SCONTROL values are taken as they are
+ *                (vectors 0..15 are never allowed whatever the SINT says);
  *   TDXC_ECHECKSUM checksum mismatch;
  *   TDXC_ERESERVED a reserved field is non-zero;
  *   TDXC_EFLAGS  unknown policy bits;

@@ -25,7 +25,8 @@
 #define BP_LOW_MASK UINT64_C(0xffffffffff)
 #define BP_CHK_SHIFT 40
 
-#define BP_HDR 16u
+#define BP_HDR 16u	/* block start to user pointer */
+#define BP_OVERHEAD 8u	/* per allocated block (see heap.c) */
 #define BP_MIN 32u
 
 #define BP_MAGIC UINT64_C(0x6c6f6f7042637864)	/* "dxcBpool" */

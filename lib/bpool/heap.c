@@ -5,7 +5,11 @@
  * Layout of a pool: [blk][blk]...[blk][sentinel]. Each block header is
  * { prevfree, word }; word packs flags, size and a 24-bit check value keyed
  * by the heap secret and the header address. Free blocks also hold the
- * next/prev links of their size-class list.
+ * next/prev links of their size-class list. As in TLSF, a block's prevfree
+ * word is the last word of the previous block: it only means something when
+ * that block is free (F_PREVFREE set), and otherwise belongs to the previous
+ * block's user bytes. An allocated block therefore costs 8 bytes: block
+ * [b, b + size) gives the user [b + 16, b + size + 8).
  *
  * Rule followed everywhere: every value read from pool memory (a header, a
  * prevfree, a link) is verified before anything is written, so a failing
@@ -16,16 +20,27 @@
 typedef struct bp_heap heap_t;
 typedef struct bp_blk blk_t;
 
-static const heap_t heap_template; /* all zero: empty index, no pools */
+static const heap_t heap_template;
+
+#ifndef BP_TOP_CUT
+#define BP_TOP_CUT 4096u
+#endif /* all zero: empty index, no pools */
 
 /* ------------------------------------------------------------ helpers */
 
+/*
+ * 24-bit check of a header: keyed by the heap secret and the header's own
+ * address, so a header copied elsewhere or rewritten without the key does
+ * not verify. The rotation moves the size bits next to the address bits;
+ * the top bits of the product depend on every input bit. Not a MAC (the
+ * caller chooses how secret the key is), but any accidental overwrite is
+ * caught with probability 1 - 2^-24.
+ */
 static inline uint64_t chk_of(const heap_t *h, const void *b, uint64_t low)
 {
-	uint64_t x = ((uint64_t)(uintptr_t)b ^ h->secret) *
-		     UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ low ^ (x >> 29)) * UINT64_C(0xd6e8feb86659fd93);
-	return x >> BP_CHK_SHIFT;
+	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^
+		     (low << 24 | low >> 40);
+	return (x * UINT64_C(0x9e3779b97f4a7c15)) >> BP_CHK_SHIFT;
 }
 
 static inline uint64_t mkword(const heap_t *h, const void *b, uint64_t size,
@@ -102,7 +117,10 @@ static inline uint64_t class_min(unsigned fl, unsigned sl)
 static inline const struct bp_pool *pool_of(const heap_t *h, uintptr_t a)
 {
 	uint32_t i;
-	for (i = 0; i < h->npools; i++)
+	/* Most heaps have one pool: test it without the loop. */
+	if (a >= h->pools[0].start && a < h->pools[0].end)
+		return &h->pools[0];
+	for (i = 1; i < h->npools; i++)
 		if (a >= h->pools[i].start && a < h->pools[i].end)
 			return &h->pools[i];
 	return NULL;
@@ -115,7 +133,10 @@ static inline bool link_ok(const heap_t *h, const blk_t *p)
 	uint32_t i;
 	if (a & 15u)
 		return false;
-	for (i = 0; i < h->npools; i++)
+	if (h->npools && a >= h->pools[0].start &&
+	    a + BP_MIN <= h->pools[0].end - BP_HDR)
+		return true;
+	for (i = 1; i < h->npools; i++)
 		if (a >= h->pools[i].start && a + BP_MIN <= h->pools[i].end - BP_HDR)
 			return true;
 	return false;
@@ -296,7 +317,6 @@ int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
 	h->npools++;
 	b = blk_at(a);
 	s = blk_at((uintptr_t)end - BP_HDR);
-	b->prevfree = 0;
 	make_free(h, b, len - BP_HDR);
 	s->prevfree = len - BP_HDR;
 	set_hdr(h, s, 0, BP_F_ALLOC | BP_F_SENT | BP_F_PREVFREE);
@@ -312,7 +332,7 @@ static inline bool req_size(size_t size, uint64_t *need)
 	uint64_t n;
 	if (size == 0 || size > TDXC_BPOOL_MAX_ALLOC)
 		return false;
-	n = (((uint64_t)size + 15u) & ~UINT64_C(15)) + BP_HDR;
+	n = ((uint64_t)size + BP_OVERHEAD + 15u) & ~UINT64_C(15);
 	*need = n < BP_MIN ? BP_MIN : n;
 	return true;
 }
@@ -331,7 +351,8 @@ static inline void count_alloc(heap_t *h, uint64_t size)
  * it, its list successor and its physical successor first. On success *g is
  * the block after it (its F_PREVFREE still set).
  */
-static int take_block(heap_t *h, uint64_t search, blk_t **out, blk_t **gout)
+static int take_block(heap_t *h, uint64_t search, bool small, blk_t **out,
+		      blk_t **gout)
 {
 	unsigned fl, sl;
 	uint32_t slm, flm;
@@ -339,6 +360,30 @@ static int take_block(heap_t *h, uint64_t search, blk_t **out, blk_t **gout)
 	uint64_t w, fsize, gw;
 	const struct bp_pool *pl;
 
+	map_insert(search, &fl, &sl);
+	if (small && search < BP_SMALL) {
+		/* Small: an exact-size block, else the bottom of the largest
+		 * block, so small blocks never splinter mid-size holes. */
+		if (!(h->sl_map[0] & (1u << sl))) {
+			if (!h->fl_map)
+				return TDXC_ENOMEM;
+			fl = fls64(h->fl_map);
+			sl = fls64(h->sl_map[fl]);
+			if (class_min(fl, sl) < search)
+				return TDXC_ENOMEM;
+		}
+		f = h->heads[fl][sl];
+		goto found;
+	}
+	/* First the head of the request's own class: it often fits, and
+	 * using it keeps larger blocks whole (one header read, no walk). */
+	if (fl < BP_FL_COUNT && search >= BP_SMALL &&
+	    (h->sl_map[fl] & (1u << sl))) {
+		f = h->heads[fl][sl];
+		/* Verified below; a bad header here fails there too. */
+		if (!link_ok(h, f) || wsize(f->word) >= search)
+			goto found;
+	}
 	if (!map_search(search, &fl, &sl))
 		return TDXC_ENOMEM;
 	slm = h->sl_map[fl] & (~0u << sl);
@@ -351,6 +396,7 @@ static int take_block(heap_t *h, uint64_t search, blk_t **out, blk_t **gout)
 	}
 	sl = (unsigned)__builtin_ctz(slm);
 	f = h->heads[fl][sl];
+found:
 
 	/* f came from the control block, but its header is pool memory. */
 	if (!f || !link_ok(h, f))
@@ -359,8 +405,13 @@ static int take_block(heap_t *h, uint64_t search, blk_t **out, blk_t **gout)
 	if (!word_ok(h, f, w))
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_CHECK);
 	fsize = wsize(w);
-	if ((w & BP_FLAGS_MASK) != 0 || fsize < search)
-		return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
+	{
+		unsigned f2, s2;
+		map_insert(fsize, &f2, &s2);
+		if ((w & BP_FLAGS_MASK) != 0 || fsize < search || f2 != fl ||
+		    s2 != sl)
+			return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
+	}
 	pl = pool_of(h, (uintptr_t)f);
 	if ((uintptr_t)f + fsize > pl->end - BP_HDR)
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_SIZE);
@@ -389,12 +440,14 @@ static int take_block(heap_t *h, uint64_t search, blk_t **out, blk_t **gout)
 	return 0;
 }
 
-/* g's prevfree/flag for a predecessor that is now allocated or free. */
+/* g's prevfree/flag for a predecessor that is now free (prevfree != 0) or
+ * allocated (0: the prevfree word is then the predecessor's, untouched). */
 static inline void set_prev(const heap_t *h, blk_t *g, uint64_t prevfree)
 {
 	uint64_t gw = g->word;
 	uint64_t fl = gw & BP_FLAGS_MASK & ~(uint64_t)BP_F_PREVFREE;
-	g->prevfree = prevfree;
+	if (prevfree)
+		g->prevfree = prevfree;
 	set_hdr(h, g, wsize(gw), fl | (prevfree ? BP_F_PREVFREE : 0));
 }
 
@@ -415,7 +468,7 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 		h->nfail++;
 		return TDXC_ENOMEM;
 	}
-	rc = take_block(h, search, &f, &g);
+	rc = take_block(h, search, align <= TDXC_BPOOL_QUANTUM, &f, &g);
 	if (rc) {
 		if (rc == TDXC_ENOMEM)
 			h->nfail++;
@@ -437,9 +490,22 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 		}
 	}
 	rem = fsize - need;
+	if (align <= TDXC_BPOOL_QUANTUM && need >= BP_TOP_CUT && rem >= BP_MIN) {
+		/* Large blocks are cut from the top, small ones from the
+		 * bottom: short-lived large blocks then churn at one end of
+		 * a free region and long-lived small ones pack at the other,
+		 * which keeps large holes whole far longer. */
+		make_free(h, f, rem);
+		b = blk_at((uintptr_t)f + rem);
+		b->prevfree = rem;
+		set_hdr(h, b, need, BP_F_ALLOC | BP_F_PREVFREE);
+		set_prev(h, g, 0);
+		count_alloc(h, need);
+		*out = (uint8_t *)b + BP_HDR;
+		return 0;
+	}
 	if (rem >= BP_MIN) {
 		blk_t *t = blk_at((uintptr_t)b + need);
-		t->prevfree = 0;
 		make_free(h, t, rem);
 		set_prev(h, g, rem);
 	} else {
@@ -534,7 +600,7 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 	gw = g->word;
 	if (!word_ok(h, g, gw))
 		return corrupt(h, g, TDXC_BPOOL_PROBLEM_CHECK);
-	if ((gw & BP_F_PREVFREE) || g->prevfree)
+	if (gw & BP_F_PREVFREE)
 		return corrupt(h, g, TDXC_BPOOL_PROBLEM_PREVFREE);
 	c->pool = pl;
 	c->b = b;
@@ -579,8 +645,6 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 			return corrupt(h, p, TDXC_BPOOL_PROBLEM_LINK);
 		c->p = p;
 		c->psize = pf;
-	} else if (b->prevfree) {
-		return corrupt(h, b, TDXC_BPOOL_PROBLEM_PREVFREE);
 	}
 	return 0;
 }
@@ -600,7 +664,7 @@ static void release(heap_t *h, const struct bctx *c)
 	uint64_t total = c->size;
 
 	if (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)
-		tdxc__memset((uint8_t *)c->b + BP_HDR, 0, c->size - BP_HDR);
+		tdxc__memset((uint8_t *)c->b + BP_HDR, 0, c->size - BP_OVERHEAD);
 	h->used -= c->size;
 	h->live--;
 	h->nrel++;
@@ -649,7 +713,7 @@ int tdxc_bpool_usable_size(struct tdxc_bpool *hp, const void *ptr, size_t *out)
 	rc = inspect(h, ptr, &c);
 	if (rc)
 		return rc;
-	*out = (size_t)(c.size - BP_HDR);
+	*out = (size_t)(c.size - BP_OVERHEAD);
 	return 0;
 }
 
@@ -687,7 +751,8 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 			have += c.gsize;
 			after = blk_at((uintptr_t)c.b + have);
 		} else if (need < c.size && (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)) {
-			tdxc__memset((uint8_t *)c.b + need, 0, c.size - need);
+			tdxc__memset((uint8_t *)c.b + need + BP_OVERHEAD, 0,
+				     c.size - need);
 		}
 		if (need < c.size && c.gfree) {
 			/* Shrink next to a free block: the tail joins it. */
@@ -699,7 +764,6 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 		rem = have - need;
 		if (rem >= BP_MIN) {
 			blk_t *t = blk_at((uintptr_t)c.b + need);
-			t->prevfree = 0;
 			make_free(h, t, rem);
 			set_prev(h, after, rem);
 		} else {
@@ -717,7 +781,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 	rc = tdxc_bpool_alloc(hp, size, TDXC_BPOOL_QUANTUM, &np);
 	if (rc)
 		return rc;
-	tdxc__memcpy(np, ptr, (size_t)(c.size - BP_HDR));
+	tdxc__memcpy(np, ptr, (size_t)(c.size - BP_OVERHEAD));
 	/* The allocation may have taken the free predecessor: look again. */
 	rc = inspect(h, ptr, &c);
 	if (rc)
@@ -747,7 +811,7 @@ static uint64_t alloc_max(const heap_t *h)
 	m = class_min(fl, sl);
 	/* A request of need == m searches class (fl, sl) only when m is
 	 * exactly a class start, which it is; then any block there fits. */
-	return m > BP_HDR ? m - BP_HDR : 0;
+	return m > BP_OVERHEAD ? m - BP_OVERHEAD : 0;
 }
 
 int tdxc_bpool_stats(const struct tdxc_bpool *hp, struct tdxc_bpool_stats *st)
@@ -801,7 +865,7 @@ static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o)
 		if (sz < BP_MIN || sz > sent - cur || (w & BP_F_SENT))
 			return bad(h, o, b, TDXC_BPOOL_PROBLEM_SIZE, pi);
 		if (!!(w & BP_F_PREVFREE) != prev_free ||
-		    b->prevfree != (prev_free ? prev_size : 0))
+		    (prev_free && b->prevfree != prev_size))
 			return bad(h, o, b, TDXC_BPOOL_PROBLEM_PREVFREE, pi);
 		if (w & BP_F_ALLOC) {
 			o->used_blocks++;
@@ -830,7 +894,7 @@ static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o)
 	if (cur != sent || !word_ok(h, b, w) ||
 	    (w & BP_LOW_MASK) !=
 		    (BP_F_ALLOC | BP_F_SENT | (prev_free ? BP_F_PREVFREE : 0)) ||
-	    b->prevfree != (prev_free ? prev_size : 0))
+	    (prev_free && b->prevfree != prev_size))
 		return bad(h, o, b, TDXC_BPOOL_PROBLEM_SENTINEL, pi);
 	return 0;
 }

@@ -73,6 +73,7 @@ struct reg {
 	uint32_t iterating;
 	uint32_t oom;
 	uint32_t fail_nth;
+	uint64_t generation; /* creates so far: keys differ per incarnation */
 };
 
 TDXC_STATIC_ASSERT(sizeof(struct reg) <= sizeof(struct tdxc_bpool_registry),
@@ -245,7 +246,10 @@ int tdxc_bpool_guest_create(struct tdxc_bpool_registry *rp, uint32_t id)
 	hp.size = sizeof(hp);
 	hp.flags = (reg_->flags & TDXC_BPOOL_REG_ZERO_ON_FREE) ?
 			   TDXC_BPOOL_F_ZERO_ON_FREE : 0;
-	hp.secret = reg_->secret ^ ((uint64_t)id * UINT64_C(0x9e3779b97f4a7c15));
+	/* Each incarnation of an id gets its own key, so headers left in a
+	 * range by an earlier guest never verify in a later one. */
+	hp.secret = reg_->secret ^ ((uint64_t)id * UINT64_C(0x9e3779b97f4a7c15)) ^
+		    ((reg_->generation + 1) * UINT64_C(0xc2b2ae3d27d4eb4f));
 	hp.quota = reg_->quota;
 	rc = tdxc_bpool_init(&e->heap, &hp);
 	if (rc) {
@@ -267,6 +271,7 @@ int tdxc_bpool_guest_create(struct tdxc_bpool_registry *rp, uint32_t id)
 		return TDXC_ENOMEM;
 	}
 	reg_->nguests++;
+	reg_->generation++;
 	return 0;
 }
 

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * `cpuid -r` text dumps. A line-oriented state machine shared by the
- * buffer front end (any build) and the file front end (hosted): both feed
- * it the same lines, so both accept exactly the same inputs.
+ * Text dumps of leaf 0xD (`cpuid -r`, the Linux FPU warning, AIDA64). A
+ * line-oriented state machine shared by the buffer front end (any build)
+ * and the file front end (hosted): both feed it the same lines, so both
+ * accept exactly the same inputs.
  */
 #include "xsave_int.h"
 
-void tdxc__xsave_parser_init(struct tdxc__xsave_parser *p)
+int tdxc__xsave_parser_init(struct tdxc__xsave_parser *p, uint32_t format)
 {
+	if (format > TDXC_XSAVE_FMT_AIDA64)
+		return TDXC_EINVAL;
 	tdxc__memset(p, 0, sizeof(*p));
+	p->format = format;
+	return 0;
 }
 
 static bool is_blank(char c)
@@ -94,13 +99,22 @@ static bool is_header(struct cur c)
 	return lit(&c, ":") && c.i == c.len;
 }
 
-/* Does the line start with "0x0000000d" not followed by a hex digit? */
-static bool is_leaf_d(struct cur c)
+/* `Logical CPU #<digit>...` (AIDA64 block header). */
+static bool is_aida_header(struct cur c)
 {
-	uint32_t leaf;
-	if (!hex_prefix(&c) || !hexnum(&c, 8, 8, &leaf))
-		return false;
-	return leaf == 0xd;
+	return lit(&c, "Logical CPU #") && c.i < c.len && c.s[c.i] >= '0' && c.s[c.i] <= '9';
+}
+
+/* Exactly 8 hex digits, not followed by another one. */
+static bool hex8(struct cur *c, uint32_t *v)
+{
+	return hexnum(c, 8, 8, v);
+}
+
+static void skip_blanks(struct cur *c)
+{
+	while (c->i < c->len && is_blank(c->s[c->i]))
+		c->i++;
 }
 
 static const char *const reg_names[4] = { " eax=", " ebx=", " ecx=", " edx=" };
@@ -128,12 +142,81 @@ static void fail(struct tdxc__xsave_parser *p, int err)
 	p->err_line = p->line;
 }
 
+/* The format of this data line; with AUTO, the first one decides. */
+static bool take_format(struct tdxc__xsave_parser *p, uint32_t f)
+{
+	if (p->format == TDXC_XSAVE_FMT_AUTO)
+		p->format = f;
+	if (p->format != f)
+		return false;
+	p->data_seen = true;
+	return true;
+}
+
+/* Registers as ` eax=<0x?>XXXXXXXX ebx=...` (cpuid -r and Linux). */
+static bool named_regs(struct cur *c, bool prefix, uint32_t r[4])
+{
+	unsigned k;
+	for (k = 0; k < 4; k++)
+		if (!lit(c, reg_names[k]) || (prefix && !hex_prefix(c)) || !hex8(c, &r[k]))
+			return false;
+	return c->i == c->len;
+}
+
+/* After "0x0000000d": ` 0xSS: eax=0x........ ...` */
+static int rest_cpuid_r(struct cur c, uint32_t *sub, uint32_t r[4])
+{
+	if (!lit(&c, " ") || !hex_prefix(&c) || !hexnum(&c, 1, 8, sub) || !lit(&c, ":") ||
+	    !named_regs(&c, true, r))
+		return TDXC_EMALFORMED;
+	return 0;
+}
+
+/* After "CPUID[0d": `, SS]: eax=........ ...` */
+static int rest_linux(struct cur c, uint32_t *sub, uint32_t r[4])
+{
+	if (!lit(&c, ", ") || !hexnum(&c, 2, 2, sub) || !lit(&c, "]:") ||
+	    !named_regs(&c, false, r))
+		return TDXC_EMALFORMED;
+	return 0;
+}
+
+/* After "CPUID 0000000D" and ':' or a tab: ` A-B-C-D [SL SS]` */
+static int rest_aida(struct cur c, uint32_t *sub, uint32_t r[4])
+{
+	unsigned k;
+	skip_blanks(&c);
+	for (k = 0; k < 4; k++)
+		if ((k && !lit(&c, "-")) || !hex8(&c, &r[k]))
+			return TDXC_EMALFORMED;
+	skip_blanks(&c);
+	if (c.i == c.len)
+		return TDXC_ENOENT; /* untagged: cannot be attributed */
+	if (!lit(&c, "[SL ") || !hexnum(&c, 1, 2, sub) || !lit(&c, "]") || c.i != c.len)
+		return TDXC_EMALFORMED;
+	return 0;
+}
+
+/* Find "CPUID[" in the line (the Linux warning follows a log prefix). */
+static bool find_linux(struct cur *c)
+{
+	while (c->i + 6 <= c->len) {
+		struct cur t = *c;
+		if (lit(&t, "CPUID[")) {
+			*c = t;
+			return true;
+		}
+		c->i++;
+	}
+	return false;
+}
+
 void tdxc__xsave_parser_line(struct tdxc__xsave_parser *p, const char *s, size_t len,
 			     bool overlong)
 {
-	struct cur c;
-	uint32_t sub, r[4];
-	unsigned k;
+	struct cur c, t;
+	uint32_t leaf, sub = 0, r[4];
+	int rc;
 
 	if (p->err || p->done)
 		return;
@@ -149,40 +232,49 @@ void tdxc__xsave_parser_line(struct tdxc__xsave_parser *p, const char *s, size_t
 	c.s = s;
 	c.len = len;
 	c.i = 0;
-	while (c.i < c.len && is_blank(c.s[c.i]))
-		c.i++;
+	skip_blanks(&c);
 
-	if (!overlong && is_header(c)) {
+	if (!overlong &&
+	    (((p->format == TDXC_XSAVE_FMT_AUTO || p->format == TDXC_XSAVE_FMT_CPUID_R) &&
+	      is_header(c)) ||
+	     ((p->format == TDXC_XSAVE_FMT_AUTO || p->format == TDXC_XSAVE_FMT_AIDA64) &&
+	      is_aida_header(c)))) {
 		p->cpu_headers++;
 		/* A second header, or one after header-less data, ends CPU 0. */
 		if (p->cpu_headers > 1 || p->data_seen)
 			p->done = true;
 		return;
 	}
-	if (!is_leaf_d(c)) {
-		struct cur t = c;
-		if (hex_prefix(&t) && t.i < t.len && hexval(t.s[t.i]) >= 0)
-			p->data_seen = true;
-		return; /* other leaves and unknown lines */
-	}
-	p->data_seen = true;
-	if (overlong) {
-		fail(p, TDXC_EMALFORMED);
-		return;
-	}
-	c.i += 10; /* "0x0000000d", checked by is_leaf_d() */
-	if (!lit(&c, " ") || !hex_prefix(&c) || !hexnum(&c, 1, 8, &sub) || !lit(&c, ":")) {
-		fail(p, TDXC_EMALFORMED);
-		return;
-	}
-	for (k = 0; k < 4; k++) {
-		if (!lit(&c, reg_names[k]) || !hex_prefix(&c) || !hexnum(&c, 8, 8, &r[k])) {
-			fail(p, TDXC_EMALFORMED);
+
+	t = c;
+	if (hex_prefix(&t) && hex8(&t, &leaf)) {
+		/* `cpuid -r` */
+		if (!take_format(p, TDXC_XSAVE_FMT_CPUID_R) || leaf != 0xd)
+			return;
+		rc = overlong ? TDXC_EMALFORMED : rest_cpuid_r(t, &sub, r);
+	} else if ((t = c, lit(&t, "CPUID ")) && hex8(&t, &leaf) && t.i < t.len &&
+		   (t.s[t.i] == ':' || t.s[t.i] == '\t')) {
+		/* AIDA64 */
+		if (!take_format(p, TDXC_XSAVE_FMT_AIDA64))
+			return;
+		if (leaf == 0 && ++p->leaf0_lines > 1) {
+			p->done = true;
 			return;
 		}
+		if (leaf != 0xd)
+			return;
+		t.i++;
+		rc = overlong ? TDXC_EMALFORMED : rest_aida(t, &sub, r);
+	} else if ((t = c, find_linux(&t)) && hexnum(&t, 2, 2, &leaf)) {
+		/* Linux FPU warning */
+		if (!take_format(p, TDXC_XSAVE_FMT_LINUX) || leaf != 0xd)
+			return;
+		rc = overlong ? TDXC_EMALFORMED : rest_linux(t, &sub, r);
+	} else {
+		return; /* unknown line */
 	}
-	if (c.i != c.len) {
-		fail(p, TDXC_EMALFORMED);
+	if (rc) {
+		fail(p, rc);
 		return;
 	}
 	if (sub >= TDXC_XSAVE_NCOMP) {
@@ -205,6 +297,7 @@ int tdxc__xsave_parser_finish(struct tdxc__xsave_parser *p, struct tdxc_xsave_in
 	st.cpu_headers = p->cpu_headers;
 	st.found = p->found;
 	st.conflicts = p->conflicts;
+	st.format = p->format;
 	if (!rc) {
 		st.missing = ~p->found & TDXC_XSAVE_LEGACY_MASK;
 		if (!st.missing) {
@@ -230,15 +323,16 @@ int tdxc__xsave_parser_finish(struct tdxc__xsave_parser *p, struct tdxc_xsave_in
 	return 0;
 }
 
-int tdxc_xsave_parse_cpuid_r(const char *text, size_t len, struct tdxc_xsave_info *out,
-			     struct tdxc_xsave_parse_status *status)
+int tdxc_xsave_parse_text(const char *text, size_t len, uint32_t format,
+			  struct tdxc_xsave_info *out, struct tdxc_xsave_parse_status *status)
 {
 	struct tdxc__xsave_parser p;
 	size_t pos = 0;
 
 	if (!out || (!text && len))
 		return TDXC_EINVAL;
-	tdxc__xsave_parser_init(&p);
+	if (tdxc__xsave_parser_init(&p, format))
+		return TDXC_EINVAL;
 	while (pos < len && !p.err && !p.done) {
 		size_t end = pos;
 		while (end < len && text[end] != '\n')
@@ -249,9 +343,15 @@ int tdxc_xsave_parse_cpuid_r(const char *text, size_t len, struct tdxc_xsave_inf
 	return tdxc__xsave_parser_finish(&p, out, status);
 }
 
+int tdxc_xsave_parse_cpuid_r(const char *text, size_t len, struct tdxc_xsave_info *out,
+			     struct tdxc_xsave_parse_status *status)
+{
+	return tdxc_xsave_parse_text(text, len, TDXC_XSAVE_FMT_CPUID_R, out, status);
+}
+
 #if TDXC_HOSTED
-int tdxc_xsave_parse_cpuid_r_file(const char *path, struct tdxc_xsave_info *out,
-				  struct tdxc_xsave_parse_status *status)
+int tdxc_xsave_parse_file(const char *path, uint32_t format, struct tdxc_xsave_info *out,
+			  struct tdxc_xsave_parse_status *status)
 {
 	struct tdxc__xsave_parser p;
 	char chunk[4096];
@@ -262,10 +362,11 @@ int tdxc_xsave_parse_cpuid_r_file(const char *path, struct tdxc_xsave_info *out,
 
 	if (!path || !out)
 		return TDXC_EINVAL;
+	if (tdxc__xsave_parser_init(&p, format))
+		return TDXC_EINVAL;
 	f = fopen(path, "rb");
 	if (!f)
 		return TDXC_EIO;
-	tdxc__xsave_parser_init(&p);
 	while (!p.err && !p.done && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		for (k = 0; k < n && !p.err && !p.done; k++) {
 			if (chunk[k] == '\n') {
@@ -288,10 +389,11 @@ int tdxc_xsave_parse_cpuid_r_file(const char *path, struct tdxc_xsave_info *out,
 	return tdxc__xsave_parser_finish(&p, out, status);
 }
 #else
-int tdxc_xsave_parse_cpuid_r_file(const char *path, struct tdxc_xsave_info *out,
-				  struct tdxc_xsave_parse_status *status)
+int tdxc_xsave_parse_file(const char *path, uint32_t format, struct tdxc_xsave_info *out,
+			  struct tdxc_xsave_parse_status *status)
 {
 	(void)path;
+	(void)format;
 	(void)out;
 	(void)status;
 	return TDXC_ENOTSUP;

@@ -6,7 +6,7 @@
  */
 #include "xsave_int.h"
 
-void tdxc__xsave_build(const struct tdxc_xsave_regs sub[TDXC_XSAVE_NCOMP],
+void tdxc__xsave_build(const struct tdxc_xsave_regs *sub,
 		       uint64_t present, struct tdxc_xsave_info *out)
 {
 	unsigned i;

@@ -648,40 +648,38 @@ static inline void put_pair(uint32_t *p, uint64_t v)
 	p[1] = (uint32_t)(v >> 32);
 }
 
-#define APPLY_PAIR(k)                                                          \
-	do {                                                                   \
-		uint64_t a_ = __atomic_load_n(&c[k], ACQ);                     \
-		uint64_t x_ = get_pair(asserted + 2 * (k));                    \
-		uint64_t o_ = x_ & a_;                                         \
-		put_pair(out + 2 * (k), o_);                                   \
-		miss |= x_ ^ o_;                                               \
-	} while (0)
-
 int tdxc_irqfilter_apply8(struct tdxc_irqfilter_vp *vp, const uint32_t asserted[8],
 			  uint32_t out[8])
 {
 	const uint64_t *c;
-	uint64_t miss = 0, s;
+	uint64_t x0, x1, x2, x3, a0, a1, a2, a3, s;
 
 	if (!vp || !asserted || !out)
 		return TDXC_EINVAL;
-	/* Overlapping buffers: the fast path writes before it validates. */
-	if (__builtin_expect((uintptr_t)out - (uintptr_t)asserted + 31u < 63u, 0))
-		return apply8_slow(vp, asserted, out);
 	/*
-	 * Fast path: one optimistic pass, 64 bits at a time, that writes @out
-	 * as it goes. If the counter moved (a publish overlapped) or a vector
-	 * was blocked, the complete path redoes everything from the unchanged
-	 * input.
+	 * Fast path, 64 bits at a time: read the whole input first (so @out may
+	 * alias it), then one optimistic read of the filter. If the counter
+	 * moved (a publish overlapped) or a vector is blocked, the complete
+	 * path redoes everything; nothing has been written yet.
 	 */
+	x0 = get_pair(asserted);
+	x1 = get_pair(asserted + 2);
+	x2 = get_pair(asserted + 4);
+	x3 = get_pair(asserted + 6);
 	s = __atomic_load_n(&vp->seq, ACQ);
 	c = vp->copy[s & 1];
-	APPLY_PAIR(0);
-	APPLY_PAIR(1);
-	APPLY_PAIR(2);
-	APPLY_PAIR(3);
-	if (__builtin_expect(miss != 0 || __atomic_load_n(&vp->seq, RLX) != s, 0))
+	a0 = __atomic_load_n(&c[0], ACQ);
+	a1 = __atomic_load_n(&c[1], ACQ);
+	a2 = __atomic_load_n(&c[2], ACQ);
+	a3 = __atomic_load_n(&c[3], ACQ);
+	if (__builtin_expect(((x0 & ~a0) | (x1 & ~a1) | (x2 & ~a2) | (x3 & ~a3)) != 0 ||
+				     __atomic_load_n(&vp->seq, RLX) != s,
+			     0))
 		return apply8_slow(vp, asserted, out);
+	put_pair(out, x0);
+	put_pair(out + 2, x1);
+	put_pair(out + 4, x2);
+	put_pair(out + 6, x3);
 	return 0;
 }
 

@@ -27,23 +27,22 @@ struct tdxc_irqfilter_vp {
 	uint64_t fallbacks;                   /* reads that gave up */
 	uint64_t applied_gen;                 /* partition gen of the last sync */
 	uint32_t dev_bits[IRQF_WORDS];        /* written by the partition writer */
-	uint8_t pad0[8];
-	/* ---- VP writer only */
-	uint32_t cur[IRQF_WORDS];             /* the published filter */
+	/* ---- VP writer only (own cache lines) */
+	uint32_t cur[IRQF_WORDS] __attribute__((aligned(64))); /* published filter */
 	uint64_t sint[IRQF_NVTL][IRQF_NSINT];
 	uint64_t scontrol[IRQF_NVTL];
 	uint32_t *mirror;                     /* inverted copy in caller memory */
 	struct tdxc_irqfilter_part *part;
 	uint32_t index;
-	uint32_t pad1;
-	uint8_t pad2[56];
 	/* ---- per-vector drop counters, atomic increments by readers */
-	uint64_t drops[TDXC_IRQFILTER_NUM_VECTORS];
+	uint64_t drops[TDXC_IRQFILTER_NUM_VECTORS] __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
 
 TDXC_STATIC_ASSERT(sizeof(struct tdxc_irqfilter_vp) % 64 == 0, irqf_vp_lines);
-TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, drops) == 512, irqf_vp_drops);
-TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, cur) == 128, irqf_vp_cur);
+/* Readers' words fit the first two lines; writer and counters start lines. */
+TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, dev_bits) + 32 <= 128, irqf_vp_hot);
+TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, cur) % 64 == 0, irqf_vp_cur);
+TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, drops) % 64 == 0, irqf_vp_drops);
 
 /* One (device, vector, VP) triple; the table is sorted by (dev, vector, vp). */
 struct irqf_dev {

@@ -120,7 +120,7 @@ static bool entry_before(const uint8_t *a, const uint8_t *b)
 /* Validate everything; no side effect. */
 static int check_blob(const struct tdxc_irqfilter_part *part, const uint8_t *b, size_t len)
 {
-	uint32_t total, vps, ents, policy, i, v, n;
+	uint32_t total, vps, ents, policy, i;
 	const uint8_t *q;
 
 	if (len < HDR_SIZE)
@@ -150,14 +150,13 @@ static int check_blob(const struct tdxc_irqfilter_part *part, const uint8_t *b, 
 	if (ents > part->max_entries)
 		return TDXC_ENOSPC;
 
-	q = b + HDR_SIZE;
-	for (i = 0; i < vps; i++)
-		for (v = 0; v < IRQF_NVTL; v++) {
-			q += 8; /* SCONTROL: any value */
-			for (n = 0; n < IRQF_NSINT; n++, q += 8)
-				if (!tdxc__irqfilter_sint_ok(tdxc__le64(q), policy))
-					return TDXC_EMALFORMED;
-		}
+	/*
+	 * SINT and SCONTROL values are taken as they are: an unmasked SINT with
+	 * a vector 0..15 is a reachable state (accepted under
+	 * POLICY_ACCEPT_LOW_VECTORS, policy changed later) and the recompute
+	 * never allows such a vector anyway.
+	 */
+	q = b + HDR_SIZE + (size_t)vps * VP_REC_SIZE;
 	for (i = 0; i < ents; i++, q += ENT_SIZE) {
 		uint32_t vec = tdxc__le16(q + 12);
 		if (tdxc__le16(q + 14) || tdxc__le32(q + 20))

@@ -120,7 +120,7 @@ static void check_stats(struct tdxc_bpool *h, uint64_t nlive, uint64_t req)
 	assert_int_equal(tdxc_bpool_stats(h, &st), 0);
 	assert_int_equal(st.live, nlive);
 	assert_int_equal(st.used + st.free + 16 * st.npools, st.total);
-	assert_true(st.used >= req + 16 * nlive);
+	assert_true(st.used >= req + 8 * nlive);
 	assert_int_equal(st.nget - st.nrel, nlive);
 }
 

@@ -101,6 +101,26 @@ def basic():
         check(rc == 2 and err and not out, f"malformed dump: exit {rc}, {err!r}")
     rc, out, err = run("--bogus")
     check(rc == 2, "unknown option")
+    rc, out, err = run("--dump", SAMPLE, "--format", "bogus")
+    check(rc == 2 and err, "unknown format")
+    rc, out, err = run("--dump", SAMPLE, "--format", "aida64")
+    check(rc == 2 and err, "cpuid -r dump read as AIDA64 has no leaf 0xD")
+    # The Linux warning of the same guest, converted from the sample dump.
+    lines = ["[    0.000000] x86/fpu: XSAVE consistency problem, dumping leaves"]
+    for l in text.splitlines():
+        f = l.split()
+        if len(f) == 6 and f[0] == "0x0000000d":
+            sub = int(f[1].rstrip(":"), 16)
+            regs = " ".join(r.replace("=0x", "=") for r in f[2:])
+            lines.append(f"[    0.000000] x86/fpu: CPUID[0d, {sub:02x}]: {regs}")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as t:
+        t.write("\n".join(lines) + "\n")
+    obj = run_json("--dump", t.name, "--xcr0", "0x600e7", "--xss", "0x800", "--loaded")
+    os.unlink(t.name)
+    if obj:
+        check(obj["compacted_size"] == 10752 and obj["cpu_reported"]["sl1_ebx"] == 10704
+              and [p["kind"] for p in obj["problems"]] == ["sl1_ebx"],
+              f"linux-format dump: {obj.get('problems')}")
     rc, out, err = run("--dump", SAMPLE)
     check(rc == 0 and "XTILEDATA" in out, "human output")
 

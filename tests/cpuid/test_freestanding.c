@@ -32,7 +32,7 @@ static void test_hosted_only(void **st)
 	memset(&sb, 0x4d, sizeof(sb));
 	s = sb;
 	assert_int_equal(tdxc_xsave_info_from_host(&out), TDXC_ENOTSUP);
-	assert_int_equal(tdxc_xsave_parse_cpuid_r_file("/dev/null", &out, &s), TDXC_ENOTSUP);
+	assert_int_equal(tdxc_xsave_parse_file("/dev/null", 0, &out, &s), TDXC_ENOTSUP);
 	assert_memory_equal(&out, &before, sizeof(out));
 	assert_memory_equal(&s, &sb, sizeof(s));
 }

@@ -237,8 +237,8 @@ static void check_file_same(const char *text, size_t len)
 	close(fd);
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	ra = tdxc_xsave_parse_cpuid_r(text, len, &a, &sa);
-	rb = tdxc_xsave_parse_cpuid_r_file(path, &b, &sb);
+	ra = tdxc_xsave_parse_text(text, len, TDXC_XSAVE_FMT_AUTO, &a, &sa);
+	rb = tdxc_xsave_parse_file(path, TDXC_XSAVE_FMT_AUTO, &b, &sb);
 	unlink(path);
 	assert_int_equal(ra, rb);
 	assert_memory_equal(&sa, &sb, sizeof(sa));
@@ -272,11 +272,136 @@ static void test_file(void **state)
 	free(big);
 	memset(&before, 0x6b, sizeof(before));
 	out = before;
-	assert_int_equal(tdxc_xsave_parse_cpuid_r_file("/nonexistent/dir/dump.txt", &out, NULL), TDXC_EIO);
-	assert_int_equal(tdxc_xsave_parse_cpuid_r_file("/", &out, NULL), TDXC_EIO);
-	assert_int_equal(tdxc_xsave_parse_cpuid_r_file(NULL, &out, NULL), TDXC_EINVAL);
-	assert_int_equal(tdxc_xsave_parse_cpuid_r_file("x", NULL, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_xsave_parse_file("/nonexistent/dir/dump.txt", 0, &out, NULL), TDXC_EIO);
+	assert_int_equal(tdxc_xsave_parse_file("/", 0, &out, NULL), TDXC_EIO);
+	assert_int_equal(tdxc_xsave_parse_file(NULL, 0, &out, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_xsave_parse_file("x", 0, NULL, NULL), TDXC_EINVAL);
 	assert_memory_equal(&out, &before, sizeof(out));
+}
+
+
+/* The Linux warning for the #708 guest (written from the guest's view). */
+static const char linux_dump[] =
+	"[    0.000000] x86/fpu: XSAVE consistency problem: size 10752 != kernel_size 10704\n"
+	"[    0.000000] x86/fpu: XSAVE consistency problem, dumping leaves\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 00]: eax=000600e7 ebx=00002b00 ecx=00002b00 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 01]: eax=0000001f ebx=000029d0 ecx=00000800 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 02]: eax=00000100 ebx=00000240 ecx=00000000 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 05]: eax=00000040 ebx=00000440 ecx=00000000 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 06]: eax=00000200 ebx=00000480 ecx=00000000 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 07]: eax=00000400 ebx=00000680 ecx=00000000 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 0b]: eax=00000010 ebx=00000000 ecx=00000001 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 11]: eax=00000040 ebx=00000ac0 ecx=00000002 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 12]: eax=00002000 ebx=00000b00 ecx=00000006 edx=00000000\n"
+	"[    0.000000] x86/fpu: CPUID[0d, 13]: eax=00000000 ebx=00000000 ecx=00000000 edx=00000000\n";
+
+/* AIDA64 layout, Zen2 class values. */
+static const char aida_dump[] =
+	"Logical CPU #0 (APIC ID 00)\r\n"
+	"CPUID 00000000: 00000010-68747541-444D4163-69746E65\r\n"
+	"CPUID 0000000D: 00000207-00000380-00000380-00000000 [SL 00]\r\n"
+	"CPUID 0000000D: 0000000F-00000380-00000000-00000000 [SL 01]\r\n"
+	"CPUID 0000000D\t00000100-00000240-00000000-00000000 [SL 02]\r\n"
+	"CPUID 0000000D: 00000040-00000340-00000000-00000000 [SL 09]\r\n"
+	"CPUID 80000000: 80000020-68747541-444D4163-69746E65\r\n"
+	"Logical CPU #1 (APIC ID 01)\r\n"
+	"CPUID 00000000: 00000010-68747541-444D4163-69746E65\r\n"
+	"CPUID 0000000D: not read\r\n";
+
+static void test_linux_format(void **state)
+{
+	struct tdxc_xsave_info i, before;
+	struct tdxc_xsave_parse_status st;
+	struct tdxc_xsave_report rep;
+	char buf[4096];
+	(void)state;
+	assert_int_equal(tdxc_xsave_parse_text(linux_dump, strlen(linux_dump),
+					       TDXC_XSAVE_FMT_AUTO, &i, &st), 0);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_LINUX);
+	assert_true(i.xcr0_supported == 0x600e7 && i.xss_supported == 0x800);
+	assert_int_equal(i.sl1_ebx, 10704);
+	assert_int_equal(i.comp[18].eax, 8192);
+	/* the dump explains itself: CET_U visited last */
+	assert_int_equal(tdxc_xsave_validate(&i, TDXC_XSAVE_VF_XCR0_LOADED |
+					     TDXC_XSAVE_VF_XSS_LOADED, 0x600e7, 0x800, &rep), 1);
+	assert_int_equal(rep.problems[0].kind, TDXC_XSAVE_P_SL1_EBX);
+	assert_int_equal(rep.problems[0].expected, 10752);
+	assert_int_equal(rep.problems[0].moved, TDXC_XSAVE_CET_U);
+	assert_int_equal(tdxc_xsave_parse_text(linux_dump, strlen(linux_dump),
+					       TDXC_XSAVE_FMT_LINUX, &before, NULL), 0);
+	assert_memory_equal(&i, &before, sizeof(i));
+	/* read as `cpuid -r` there is nothing */
+	assert_int_equal(tdxc_xsave_parse_cpuid_r(linux_dump, strlen(linux_dump), &i, &st),
+			 TDXC_ENOENT);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_CPUID_R);
+	/* strict about leaf-0xD lines, other leaves ignored */
+	memset(&before, 0x6b, sizeof(before));
+	i = before;
+	snprintf(buf, sizeof(buf), "%sx86/fpu: CPUID[0d, 02]: eax=100 ebx=00000240 ecx=00000000 edx=00000000\n",
+		 linux_dump);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_EMALFORMED);
+	assert_int_equal(st.line, 13);
+	snprintf(buf, sizeof(buf), "%sx86/fpu: CPUID[0d, 40]: eax=00000100 ebx=00000240 ecx=00000000 edx=00000000\n",
+		 linux_dump);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_ERANGE);
+	assert_memory_equal(&i, &before, sizeof(i));
+	snprintf(buf, sizeof(buf), "%sCPUID[0e, 02]: junk\nCPUID[zz\n", linux_dump);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), 0);
+}
+
+static void test_aida_format(void **state)
+{
+	struct tdxc_xsave_info i, before;
+	struct tdxc_xsave_parse_status st;
+	char buf[4096];
+	const char *cpu1 = strstr(aida_dump, "Logical CPU #1");
+	const char *sl9 = strstr(aida_dump, "CPUID 0000000D: 00000040");
+	const char *p0;
+	uint32_t v;
+	(void)state;
+	assert_int_equal(tdxc_xsave_parse_text(aida_dump, strlen(aida_dump), 0, &i, &st), 0);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_AIDA64);
+	assert_int_equal(st.cpu_headers, 2);
+	assert_true(i.xcr0_supported == 0x207);
+	assert_int_equal(tdxc_xsave_standard_size(&i, 0x207, &v), 0);
+	assert_int_equal(v, 896);
+	assert_int_equal(i.comp[9].eax, 64);
+	/* without headers, the second leaf-0 line ends the first CPU */
+	p0 = strstr(aida_dump, "CPUID 00000000");
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)(cpu1 - p0), p0, strstr(cpu1, "CPUID 00000000"));
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), TDXC_XSAVE_FMT_AIDA64, &before,
+					       &st), 0);
+	assert_memory_equal(&i, &before, sizeof(i));
+	assert_int_equal(st.cpu_headers, 0);
+	/* an untagged leaf-0xD line cannot be attributed: incomplete */
+	memset(&before, 0x6b, sizeof(before));
+	i = before;
+	snprintf(buf, sizeof(buf), "%.*sCPUID 0000000D: 00000040-00000340-00000000-00000000\n%s",
+		 (int)(sl9 - aida_dump), aida_dump, sl9);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_ENOENT);
+	assert_int_equal(st.line, 6);
+	assert_memory_equal(&i, &before, sizeof(i));
+	/* malformed leaf-0xD lines */
+	snprintf(buf, sizeof(buf), "%.*sCPUID 0000000D: 00000040-00000340-00000000 [SL 05]\n%s",
+		 (int)(sl9 - aida_dump), aida_dump, sl9);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_EMALFORMED);
+	snprintf(buf, sizeof(buf), "%.*sCPUID 0000000D: 00000040-00000340-00000000-00000000 [SL 05\n%s",
+		 (int)(sl9 - aida_dump), aida_dump, sl9);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_EMALFORMED);
+	snprintf(buf, sizeof(buf), "%.*sCPUID 0000000D: 00000040-00000340-00000000-00000000 [SL 41]\n%s",
+		 (int)(sl9 - aida_dump), aida_dump, sl9);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_ERANGE);
+	assert_memory_equal(&i, &before, sizeof(i));
+	/* the format is fixed by the first data line: a Linux line is ignored */
+	snprintf(buf, sizeof(buf), "%sCPUID[0d, 00]: bad\n", tgl_dump);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), 0);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_CPUID_R);
+	/* unknown format value */
+	assert_int_equal(tdxc_xsave_parse_text(aida_dump, strlen(aida_dump), 4, &i, &st), TDXC_EINVAL);
+	assert_int_equal(tdxc_xsave_parse_file("/dev/null", 4, &i, &st), TDXC_EINVAL);
+	/* and the file front end agrees on every format */
+	check_file_same(aida_dump, strlen(aida_dump));
+	check_file_same(linux_dump, strlen(linux_dump));
 }
 
 int main(void)
@@ -288,6 +413,8 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_incomplete),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_linux_format),
+		cmocka_unit_test(test_aida_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

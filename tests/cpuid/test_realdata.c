@@ -155,6 +155,18 @@ static struct jval *jparse(struct jp *p)
 	return v;
 }
 
+static void jfree(struct jval *v)
+{
+	while (v) {
+		struct jval *next = v->next;
+		jfree(v->child);
+		free(v->str);
+		free(v->key);
+		free(v);
+		v = next;
+	}
+}
+
 static const struct jval *get(const struct jval *o, const char *key)
 {
 	const struct jval *m;
@@ -218,7 +230,7 @@ static int load_dump(const char *dir, const char *file, struct tdxc_xsave_info *
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	rc = tdxc_xsave_parse_cpuid_r_file(path, info, &st);
+	rc = tdxc_xsave_parse_file(path, TDXC_XSAVE_FMT_AUTO, info, &st);
 	CHECK(rc == 0, "%s: parse_file %s (line %u, missing %#llx)", file,
 	      tdxc_strerror_name(rc), st.line, (unsigned long long)st.missing);
 	text = slurp(path, &len);
@@ -344,6 +356,8 @@ int main(void)
 	root = jparse(&p);
 	if (p.err || root->type != J_OBJ) {
 		printf("FAIL: %s is not valid JSON\n", path);
+		jfree(root);
+		free(json);
 		return 1;
 	}
 	for (m = get(root, "cases") ? get(root, "cases")->child : NULL; m; m = m->next) {
@@ -369,6 +383,7 @@ int main(void)
 	if (d)
 		closedir(d);
 	printf("%d cases, %d failures\n", cases, failures);
+	jfree(root);
 	free(json);
 	return failures ? 1 : 0;
 }

@@ -397,7 +397,7 @@ static void test_init_errors(void **s)
 	p.max_addr = 64 * MiB;
 	need = tdxc_memregion_storage_size(&p);
 	assert_true(need > 0 && need % 8 == 0);
-	buf = aligned_alloc(64, need + 64);
+	buf = aligned_alloc(64, (need + 64 + 63) & ~(size_t)63);
 	memset(buf, 0x5a, need + 64);
 	assert_int_equal(tdxc_memregion_init(&mr, buf, need - 1, &p), TDXC_ENOSPC);
 	assert_int_equal(tdxc_memregion_init(&mr, buf + 4, need, &p), TDXC_EALIGN);
