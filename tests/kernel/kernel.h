@@ -119,7 +119,6 @@ struct boot_info {
 	struct mem_range mmap[MAX_MMAP];
 	unsigned n_mmap;
 	char cmdline[256];
-	uint64_t mbi_base, mbi_len; /* loader-provided data to keep intact */
 };
 extern struct boot_info g_boot;
 /* Value of "key=<number>" in the command line; @def when absent. */

@@ -3,9 +3,7 @@
 #ifndef KERNEL_LAYOUT_H
 #define KERNEL_LAYOUT_H
 
-/* Physical load address of the image (multiboot a.out-kludge fields). */
-#define KERNEL_BASE 0x100000
-/* The boot page tables identity-map this many GiB with 2 MiB pages. */
+/* The image is loaded at 1 MiB (kernel.ld). The boot page tables identity-map this many GiB with 2 MiB pages. */
 #define KERNEL_MAP_GIB 16
 /* The "firmware" page tables of the APs map this many GiB. */
 #define FW_MAP_GIB 4
