@@ -176,6 +176,15 @@ exc_stub_\n:
 	EXC_NOERR 20
 	EXC_ERR 21
 
+/* Wake-up IPI: only ends an AP's HLT; acknowledge it and return. */
+	.globl ipi_stub
+ipi_stub:
+	pushq %rax
+	movq lapic_eoi_addr(%rip), %rax
+	movl $0, (%rax)
+	popq %rax
+	iretq
+
 exc_common:
 	/* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
 	movq %rsp, %rdi

@@ -13,6 +13,8 @@
 #define TRAMP_SIZE 0x1000
 
 #define MAX_CPUS 16
+/* Fixed IPI that wakes a halted AP when the BSP hands it a job. */
+#define IPI_VECTOR 0x40
 /*
  * How long the BSP waits for an AP to park, ack or answer. Generous: QEMU's
  * vCPU threads may be descheduled for long on a busy host.

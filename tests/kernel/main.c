@@ -285,6 +285,7 @@ static void run_xsave_aps(unsigned n_aps)
 void kmain(uint32_t magic, uint64_t mbi)
 {
 	klib_init();
+	uint64_t t0 = rdtsc();
 	kprintf("\nINFO kernel libtdxcore guest-kernel test, TSC %lu MHz\n", tsc_per_us());
 	check_boot(magic, mbi);
 	check_common_api();
@@ -313,9 +314,10 @@ void kmain(uint32_t magic, uint64_t mbi)
 	mem_final(bp, bpool_len);
 
 	unsigned f = check_failures();
+	uint64_t ms = (rdtsc() - t0) / tsc_per_us() / 1000;
 	if (f)
-		kprintf("RESULT FAIL failed=%u passed=%u\n", f, check_passes());
+		kprintf("RESULT FAIL failed=%u passed=%u (%lu ms)\n", f, check_passes(), ms);
 	else
-		kprintf("RESULT PASS passed=%u\n", check_passes());
+		kprintf("RESULT PASS passed=%u (%lu ms)\n", check_passes(), ms);
 	kexit(f == 0);
 }

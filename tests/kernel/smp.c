@@ -49,10 +49,14 @@ static volatile struct tramp_data *tramp_data_live(void)
 #define LAPIC_ICR_HI 0x310
 
 static uint64_t lapic_base;
+uint64_t lapic_eoi_addr; /* used by ipi_stub (boot.S) */
+
+#define LAPIC_EOI 0xB0
 
 void lapic_init(uint64_t base)
 {
 	lapic_base = base;
+	lapic_eoi_addr = base + LAPIC_EOI;
 	uint32_t svr = mmio_read32(base + LAPIC_SVR);
 	mmio_write32(base + LAPIC_SVR, svr | 0x100 | 0xFF); /* enable, spurious 0xFF */
 }
@@ -210,16 +214,24 @@ __attribute__((noreturn)) void os_ap_main(uint32_t idx)
 		for (;;)
 			__asm__ volatile("cli; hlt");
 	struct os_cpu *c = &g_os.cpu[idx];
+	/* software-enable this CPU's LAPIC so the wake-up IPI is accepted */
+	uint32_t svr = mmio_read32(lapic_base + LAPIC_SVR);
+	mmio_write32(lapic_base + LAPIC_SVR, svr | 0x100 | 0xFF);
 	c->apic = me;
 	c->cr3 = read_cr3();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&g_os.online, 1, __ATOMIC_RELEASE);
 
+	/*
+	 * Idle in HLT instead of spinning (a spinning vCPU takes a host CPU
+	 * from the others). Interrupts stay off except inside "sti; hlt": an
+	 * IPI sent after the check below stays pending and ends the HLT.
+	 */
 	uint32_t seen = 0;
 	for (;;) {
 		uint32_t seq = __atomic_load_n(&c->job_seq, __ATOMIC_ACQUIRE);
 		if (seq == seen) {
-			cpu_relax();
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
 			continue;
 		}
 		c->job_fn(c->job_arg);
@@ -234,6 +246,7 @@ void os_job_start(unsigned idx, void (*fn)(void *), void *arg)
 	c->job_fn = fn;
 	c->job_arg = arg;
 	__atomic_add_fetch(&c->job_seq, 1, __ATOMIC_RELEASE);
+	lapic_ipi(c->apic, 0x00004000 | IPI_VECTOR); /* fixed, assert */
 }
 
 int os_job_wait(unsigned idx, uint64_t timeout_us)
