@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The test kernel's own small runtime: port I/O, CPU helpers, console, checks. */
+/* The test kernel's own small runtime: port I/O, CPU access, console, checks. */
 #ifndef KERNEL_H
 #define KERNEL_H
 

@@ -57,7 +57,7 @@ static int own_madt_walk(const uint8_t *t, uint32_t len, struct own_madt *m)
 	return 0;
 }
 
-/* ---- helpers ------------------------------------------------------------- */
+/* ---- utilities ----------------------------------------------------------- */
 #define MAX_ENTRIES 64
 static struct tdxc_apboot_cpu cpus[MAX_ENTRIES];
 static struct tdxc_apboot_madt madt;
