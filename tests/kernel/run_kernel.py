@@ -121,8 +121,10 @@ def main():
         problems.append(result[-1])
     required = list(REQUIRED)
     if args.smp > 1:
-        required += ["apboot.wake", "xsave.aps", "irqfilter.two-cpus", "irqfilter.drops",
-                     "irqfilter.retarget"]
+        required += ["apboot.mb-timeout", "xsave.aps", "irqfilter.two-cpus",
+                     "irqfilter.drops", "irqfilter.retarget"]
+    if args.smp > 2:  # the first AP is the held-back one of apboot.mb-timeout
+        required.append("apboot.wake")
     if args.maxcpus and args.maxcpus != args.smp:
         required.append("apboot.madt-hotplug")
     infos = [l.split()[1] for l in lines if l.startswith("INFO ") and len(l.split()) > 1]

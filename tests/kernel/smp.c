@@ -135,6 +135,8 @@ __attribute__((noreturn)) void fw_ap_main(uint32_t idx)
 
 	for (;;) {
 		cpu_relax();
+		if (me == g_fw.delay_apic && !__atomic_load_n(&g_fw.delay_release, __ATOMIC_ACQUIRE))
+			continue; /* the vCPU is "not scheduled" */
 		if (tdshim) {
 			uint32_t target = __atomic_load_n(apic, __ATOMIC_ACQUIRE);
 			if (target != me && target != MB_APIC_BROADCAST)

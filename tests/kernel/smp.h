@@ -16,6 +16,9 @@ struct fw_state {
 	uint32_t tests;           /* test commands acknowledged */
 	uint32_t apic[MAX_CPUS];  /* APIC ID per arrival index */
 	uint32_t style[MAX_CPUS]; /* FW_STYLE_* per arrival index */
+	/* A "VMM-delayed" AP: it ignores the mailbox until delay_release. */
+	uint32_t delay_apic;
+	uint32_t delay_release;
 };
 
 #define FW_STYLE_OVMF 1

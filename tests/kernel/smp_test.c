@@ -223,6 +223,17 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 
 	/* 3. Park the APs in the firmware loop (INIT-SIPI-SIPI). */
 	uint32_t bsp = cpu_apic_id();
+	/* The last AP plays a vCPU the VMM holds back: its first wakeup times out. */
+	uint32_t late_ap = 0xFFFFFFFF, other_ap = 0xFFFFFFFF;
+	for (unsigned i = 0; i < n_ids; i++) {
+		if (ids[i] == bsp)
+			continue;
+		if (other_ap == 0xFFFFFFFF && late_ap != 0xFFFFFFFF)
+			other_ap = late_ap;
+		late_ap = ids[i];
+	}
+	g_fw.delay_apic = late_ap;
+	g_fw.delay_release = 0;
 	res->bsp = bsp;
 	lapic_init(madt.lapic_address);
 	uint64_t apic_base_msr = rdmsr(0x1B);
@@ -263,13 +274,8 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 	memcpy(mb_before, mbox, 64);
 	int e_bsp = tdxc_apboot_mb_wake(mb, bsp, vector, &wt);
 	int e_absent = tdxc_apboot_mb_wake(mb, 0x77, vector, &wt);
-	int e_test = want > 1 ? tdxc_apboot_mb_test(mb, ids[n_ids - 1] == bsp ? ids[0]
-									     : ids[n_ids - 1],
-						    &wt)
-			      : TDXC_ENOTSUP;
-	int e_high = want > 1 ? tdxc_apboot_mb_wake(mb, ids[n_ids - 1] == bsp ? ids[0]
-									     : ids[n_ids - 1],
-						    0x100001000ull, &wt)
+	int e_test = want > 1 ? tdxc_apboot_mb_test(mb, late_ap, &wt) : TDXC_ENOTSUP;
+	int e_high = want > 1 ? tdxc_apboot_mb_wake(mb, late_ap, 0x100001000ull, &wt)
 			      : TDXC_ERANGE;
 	check(e_bsp == TDXC_EPERM && e_absent == TDXC_ENOENT && e_test == TDXC_ENOTSUP &&
 		      e_high == TDXC_ERANGE && memcmp(mb_before, mbox, 64) == 0,
@@ -281,8 +287,50 @@ int run_smp(const struct acpi_info *ai, const struct smp_memory *mem, struct smp
 
 	if (mem->during)
 		res->held_during = mem->during(mem);
+
+	/*
+	 * Spec scenario "AP never acks" on real CPUs: a bounded wait times out,
+	 * the mailbox is poisoned (no other command may go out, the vector page
+	 * stays reserved), and when the held-back vCPU finally runs it acks, the
+	 * next poll clears the state and the AP comes up normally.
+	 */
+	if (late_ap != 0xFFFFFFFF) {
+		uint32_t before_online = __atomic_load_n(&g_os.online, __ATOMIC_ACQUIRE);
+		wt = wait_ms(&dl, 20);
+		int t_rc = tdxc_apboot_mb_wake(mb, late_ap, vector, &wt);
+		int t_st = tdxc_apboot_mb_ap_state(mb, late_ap);
+		int t_poll = tdxc_apboot_mb_poll(mb);
+		int t_other = other_ap != 0xFFFFFFFF ? tdxc_apboot_mb_wake(mb, other_ap, vector, &wt)
+						     : TDXC_EPOISONED;
+		uint16_t pending = __atomic_load_n((volatile uint16_t *)mbox, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&g_fw.delay_release, 1, __ATOMIC_RELEASE);
+		int t_poll2 = TDXC_EPOISONED;
+		uint64_t end = rdtsc() + AP_WAIT_US * tsc_per_us();
+		while ((t_poll2 = tdxc_apboot_mb_poll(mb)) == TDXC_EPOISONED &&
+		       (int64_t)(rdtsc() - end) < 0)
+			cpu_relax();
+		int in = wait_online(before_online, AP_WAIT_US);
+		int t_st2 = tdxc_apboot_mb_ap_state(mb, late_ap);
+		uint32_t reported = in == 0 ? g_os.cpu[before_online].apic : 0xFFFFFFFF;
+		if (check(t_rc == TDXC_ETIMEDOUT && t_st == TDXC_APBOOT_AP_TIMED_OUT &&
+				  t_poll == TDXC_EPOISONED && t_other == TDXC_EPOISONED &&
+				  pending == TDXC_APBOOT_CMD_WAKEUP && t_poll2 == 0 && in == 0 &&
+				  reported == late_ap && t_st2 == TDXC_APBOOT_AP_ACKED,
+			  "apboot.mb-timeout",
+			  "held-back APIC ID %u: wake %s (state %s), poll %s, wake of another AP "
+			  "(APIC ID %d) meanwhile %s, Command still %u; released: poll %s, state "
+			  "%s, reported in as %u",
+			  late_ap, tdxc_strerror_name(t_rc),
+			  t_st >= 0 ? tdxc_apboot_ap_state_str((uint32_t)t_st) : "?",
+			  tdxc_strerror_name(t_poll), (int)other_ap,
+			  other_ap != 0xFFFFFFFF ? tdxc_strerror_name(t_other) : "(no other AP)",
+			  pending, tdxc_strerror_name(t_poll2),
+			  t_st2 >= 0 ? tdxc_apboot_ap_state_str((uint32_t)t_st2) : "?", reported))
+			res->woken++;
+	}
+
 	for (unsigned i = 0; i < n_ids; i++) {
-		if (ids[i] == bsp)
+		if (ids[i] == bsp || ids[i] == late_ap)
 			continue;
 		uint32_t before_online = __atomic_load_n(&g_os.online, __ATOMIC_ACQUIRE);
 		wt = wait_ms(&dl, AP_WAIT_US / 1000);
