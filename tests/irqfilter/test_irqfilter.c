@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "helpers.h"
+#include "fixture.h"
 #include "irqfilter/irqfilter_priv.h"
 
 #define SINT(vec) ((uint64_t)(vec))
