@@ -40,7 +40,10 @@
  * copy, bumping again, rewriting the other copy. Readers load the counter
  * (acquire), read the copy it selects (acquire loads) and re-check the
  * counter, retrying if it moved. A reader therefore only ever returns a
- * complete published filter, old or new, never a mix of words. All shared
+ * complete published filter, old or new, never a mix of words. Unlike a
+ * plain seqlock it never waits for a writer either: an interrupt handler
+ * that runs on the writer's CPU in the middle of a publish reads the copy
+ * that is not being written and succeeds at once. All shared
  * words are accessed with `__atomic` builtins (see lib/irqfilter/ for the
  * exact orderings).
  */

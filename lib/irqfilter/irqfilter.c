@@ -686,15 +686,18 @@ int tdxc_irqfilter_apply8(struct tdxc_irqfilter_vp *vp, const uint32_t asserted[
 int tdxc_irqfilter_apply1(struct tdxc_irqfilter_vp *vp, uint32_t vector)
 {
 	uint32_t v = vector & 0xffu;
-	uint64_t w;
+	uint64_t w, s;
 	if (!vp)
 		return TDXC_EINVAL;
 	/*
-	 * One word needs no sequence check: each copy word only ever holds the
-	 * value of one published filter (the previous or the new one), so a
-	 * single atomic load yields this vector's bit of a complete version.
+	 * The copy the counter selects, like apply8, but one 64-bit word needs
+	 * no re-check: a copy word only ever holds the value of one published
+	 * filter (the previous or the next one while a publish rewrites it),
+	 * so a single atomic load yields this vector's bit of a complete
+	 * version.
 	 */
-	w = __atomic_load_n(&vp->copy[0][v >> 6], RLX);
+	s = __atomic_load_n(&vp->seq, ACQ);
+	w = __atomic_load_n(&vp->copy[s & 1][v >> 6], RLX);
 	if ((w >> (v & 63)) & 1u)
 		return 1;
 	__atomic_fetch_add(&vp->drops[v], 1, RLX);

@@ -228,10 +228,14 @@ static void test_incomplete(void **state)
 /* The file front end accepts exactly what the buffer front end accepts. */
 static void check_file_same(const char *text, size_t len)
 {
-	char path[] = "/tmp/tdxc-xsave-XXXXXX";
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : getenv("TDXC_BUILD_ROOT");
+	char path[4096];
 	struct tdxc_xsave_info a, b;
 	struct tdxc_xsave_parse_status sa, sb;
-	int fd = mkstemp(path), ra, rb;
+	int fd, ra, rb;
+
+	snprintf(path, sizeof(path), "%s/tdxc-xsave-XXXXXX", dir ? dir : ".");
+	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	close(fd);

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "helpers.h"
+#include "fixture.h"
 
 #define PROXY TDXC_IRQFILTER_SINT_PROXY
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "helpers.h"
+#include "fixture.h"
 
 static void test_fs_relay_and_restore(void **state)
 {

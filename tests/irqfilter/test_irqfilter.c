@@ -8,7 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "helpers.h"
+#include "fixture.h"
+#include "irqfilter/irqfilter_priv.h"
 
 #define SINT(vec) ((uint64_t)(vec))
 #define PROXY TDXC_IRQFILTER_SINT_PROXY
@@ -966,6 +967,59 @@ static void test_apply_in_place(void **state)
 	fx_free(&f);
 }
 
+/*
+ * The reader is an interrupt handler that can run on the writer's CPU in the
+ * middle of a publish. White-box: freeze a publish at each half-way point by
+ * hand; the reader must return a complete version at once (no spinning, no
+ * fallback), which a plain seqlock could not do from that CPU.
+ */
+static void test_reader_interrupts_writer(void **state)
+{
+	struct fx f;
+	struct tdxc_irqfilter_vp *vp;
+	uint32_t w[8], in[8], out[8];
+	uint64_t s, fb;
+	(void)state;
+
+	assert_int_equal(fx_init(&f, 1, 0, 0, 0), 0);
+	vp = f.vp[0];
+	enable(vp);
+	assert_int_equal(tdxc_irqfilter_sint_write(vp, 0, 1, SINT(0x21) | PROXY), 1);
+	s = vp->seq;
+	assert_int_equal(s % 2, 0);
+
+	/* Phase 1 interrupted: seq odd, the idle copy half rewritten with the
+	 * next filter (only 0x85). */
+	vp->seq = s + 1;
+	vp->copy[s & 1][0] = 0;
+	vp->copy[s & 1][2] = 1ull << (0x85 - 128);
+	allowed_of(vp, w);
+	assert_int_equal(w[1], 2u);
+	assert_int_equal(w[0] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7], 0);
+	memset(in, 0, sizeof(in));
+	set_bit(in, 0x21);
+	assert_int_equal(tdxc_irqfilter_apply8(vp, in, out), 0);
+	assert_int_equal(out[1], 2u);
+	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x21), 1);
+
+	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x85), 0);
+
+	/* Phase 2 interrupted: seq even again, new copy complete, the other
+	 * one half rewritten. */
+	vp->copy[s & 1][1] = 0;
+	vp->copy[s & 1][3] = 0;
+	vp->seq = s + 2;
+	vp->copy[(s + 1) & 1][0] = 0;
+	allowed_of(vp, w);
+	assert_int_equal(w[4], 1u << 5);
+	assert_int_equal(w[0] | w[1] | w[2] | w[3] | w[5] | w[6] | w[7], 0);
+	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x85), 1);
+	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x21), 0);
+	assert_int_equal(tdxc_irqfilter_vp_counters(vp, NULL, &fb, NULL), 0);
+	assert_int_equal(fb, 0);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -988,6 +1042,7 @@ int main(void)
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_mirror_runpage),
 		cmocka_unit_test(test_apply_in_place),
+		cmocka_unit_test(test_reader_interrupts_writer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

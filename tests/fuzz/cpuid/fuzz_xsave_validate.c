@@ -2,7 +2,8 @@
 /*
  * Validator, layouts, synthesis and the Linux check over arbitrary tables:
  * the input is either a raw struct tdxc_xsave_info (any present mask, any
- * register values) or a list of 20-byte little-endian subleaf records.
+ * register values) or a list of 20-byte little-endian subleaf records,
+ * then four 64-bit knobs (loaded masks, exposure, flags).
  */
 #include <stdint.h>
 #include <string.h>
@@ -56,6 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	size_t n = 0, k;
 	int rc;
 
+	/* Seeds start with a comment line (license tag): skip it. */
+	if (len && data[0] == '#') {
+		while (len && data[0] != '\n') {
+			data++;
+			len--;
+		}
+		if (len) {
+			data++;
+			len--;
+		}
+	}
 	if (len < 1)
 		return 0;
 	if (data[0] & 1) {

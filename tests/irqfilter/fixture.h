@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Small fixtures shared by the irqfilter tests. */
-#ifndef TDXC_TEST_IRQFILTER_HELPERS_H
-#define TDXC_TEST_IRQFILTER_HELPERS_H
+#ifndef TDXC_TEST_IRQFILTER_FIXTURE_H
+#define TDXC_TEST_IRQFILTER_FIXTURE_H
 
 #include <stdint.h>
 #include <stdlib.h>
