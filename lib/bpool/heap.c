@@ -275,11 +275,24 @@ int tdxc_bpool_fini(struct tdxc_bpool *hp)
 {
 	if (tdxc__bpool_check_ctx(hp))
 		return TDXC_EINVAL;
+	if (bp_heap_of(hp)->state & TDXC_BPOOL_STATE_MANAGED)
+		return TDXC_EPERM;
 	tdxc__memset(hp, 0, sizeof(*hp));
 	return 0;
 }
 
+void tdxc__bpool_drop(struct tdxc_bpool *hp)
+{
+	tdxc__memset(hp, 0, sizeof(*hp));
+}
+
 int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
+{
+	return tdxc__bpool_add_pool(hp, mem, len, false);
+}
+
+int tdxc__bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len,
+			 bool registry)
 {
 	heap_t *h;
 	uint64_t end;
@@ -290,6 +303,8 @@ int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
 
 	if (rc)
 		return rc;
+	if ((h->state & TDXC_BPOOL_STATE_MANAGED) && !registry)
+		return TDXC_EPERM;
 	if (!mem)
 		return TDXC_EINVAL;
 	if (tdxc__add_u64(a, len, &end))
