@@ -73,6 +73,9 @@ extern "C" {
 #define TDXC_BPOOL_STATE_POISONED (1u << 0)
 /** tdxc_bpool_stats.state bit: the owning guest is shutting down. */
 #define TDXC_BPOOL_STATE_SHUTDOWN (1u << 1)
+/** tdxc_bpool_stats.state bit: a guest heap owned by a registry; its pools
+ *  and lifetime go through the registry only. */
+#define TDXC_BPOOL_STATE_MANAGED (1u << 2)
 
 /** Words of opaque storage of a heap. */
 #define TDXC_BPOOL_OPAQUE_WORDS 600
@@ -183,7 +186,8 @@ TDXC_API int tdxc_bpool_init(struct tdxc_bpool *h,
  * Finalise a heap: the object no longer counts as live and every later call
  * on it fails with TDXC_EINVAL. Pools are caller memory and not touched.
  * @return 0, or TDXC_EINVAL if @p h is NULL or not a live heap at this
- *         address (never initialised, finalised, or a byte copy).
+ *         address (never initialised, finalised, or a byte copy), or
+ *         TDXC_EPERM for a guest heap owned by a registry (destroy the guest).
  */
 TDXC_API int tdxc_bpool_fini(struct tdxc_bpool *h);
 
@@ -198,6 +202,9 @@ TDXC_API int tdxc_bpool_fini(struct tdxc_bpool *h);
  *  - TDXC_EINVAL    @p h not a live heap, or @p mem NULL;
  *  - TDXC_ECORRUPT  the heap is poisoned;
  *  - TDXC_EBUSY     the heap is shutting down (registry);
+ *  - TDXC_EPERM     a guest heap owned by a registry: use
+ *                   tdxc_bpool_guest_add_pool(), which checks the range
+ *                   against every guest;
  *  - TDXC_EOVERFLOW mem + len wraps;
  *  - TDXC_EALIGN    mem or len not a multiple of TDXC_BPOOL_QUANTUM;
  *  - TDXC_ESIZE     len below TDXC_BPOOL_MIN_POOL;

@@ -92,6 +92,11 @@ TDXC_HIDDEN void tdxc__bpool_wipe_pools(struct tdxc_bpool *h);
 TDXC_HIDDEN uint32_t tdxc__bpool_pools(const struct tdxc_bpool *h,
 				       struct bp_pool *out);
 TDXC_HIDDEN int tdxc__bpool_check_ctx(const struct tdxc_bpool *h);
+/* tdxc_bpool_add_pool() for the registry that owns a managed heap. */
+TDXC_HIDDEN int tdxc__bpool_add_pool(struct tdxc_bpool *h, void *mem, size_t len,
+				     bool registry);
+/* Finalise a heap whatever its state (the registry destroying a guest). */
+TDXC_HIDDEN void tdxc__bpool_drop(struct tdxc_bpool *h);
 /* Header check value of b for the given low word (tests use it too). */
 TDXC_HIDDEN uint64_t tdxc__bpool_hdr_word(const struct tdxc_bpool *h,
 					  const void *blk, uint64_t low);

@@ -275,11 +275,24 @@ int tdxc_bpool_fini(struct tdxc_bpool *hp)
 {
 	if (tdxc__bpool_check_ctx(hp))
 		return TDXC_EINVAL;
+	if (bp_heap_of(hp)->state & TDXC_BPOOL_STATE_MANAGED)
+		return TDXC_EPERM;
 	tdxc__memset(hp, 0, sizeof(*hp));
 	return 0;
 }
 
+void tdxc__bpool_drop(struct tdxc_bpool *hp)
+{
+	tdxc__memset(hp, 0, sizeof(*hp));
+}
+
 int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
+{
+	return tdxc__bpool_add_pool(hp, mem, len, false);
+}
+
+int tdxc__bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len,
+			 bool registry)
 {
 	heap_t *h;
 	uint64_t end;
@@ -290,6 +303,8 @@ int tdxc_bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len)
 
 	if (rc)
 		return rc;
+	if ((h->state & TDXC_BPOOL_STATE_MANAGED) && !registry)
+		return TDXC_EPERM;
 	if (!mem)
 		return TDXC_EINVAL;
 	if (tdxc__add_u64(a, len, &end))
@@ -405,13 +420,10 @@ found:
 	if (!word_ok(h, f, w))
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_CHECK);
 	fsize = wsize(w);
-	{
-		unsigned f2, s2;
-		map_insert(fsize, &f2, &s2);
-		if ((w & BP_FLAGS_MASK) != 0 || fsize < search || f2 != fl ||
-		    s2 != sl)
-			return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
-	}
+	/* The size is covered by the check value; fitting is what matters
+	 * here (a block on the wrong list fails the link checks). */
+	if ((w & BP_FLAGS_MASK) != 0 || fsize < search)
+		return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
 	pl = pool_of(h, (uintptr_t)f);
 	if ((uintptr_t)f + fsize > pl->end - BP_HDR)
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_SIZE);
@@ -544,6 +556,7 @@ struct bctx {
 	bool gfree;
 	blk_t *p;	/* free predecessor or NULL */
 	uint64_t psize;
+	unsigned gfl, gsl, pfl, psl; /* size classes of g and p when free */
 };
 
 /*
@@ -627,6 +640,8 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 		map_insert(c->gsize, &fl, &sl);
 		if (!links_ok(h, g, fl, sl))
 			return corrupt(h, g, TDXC_BPOOL_PROBLEM_LINK);
+		c->gfl = fl;
+		c->gsl = sl;
 	}
 	if (w & BP_F_PREVFREE) {
 		uint64_t pf = b->prevfree, pw;
@@ -643,16 +658,17 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 		map_insert(pf, &fl, &sl);
 		if (!links_ok(h, p, fl, sl))
 			return corrupt(h, p, TDXC_BPOOL_PROBLEM_LINK);
+		c->pfl = fl;
+		c->psl = sl;
 		c->p = p;
 		c->psize = pf;
 	}
 	return 0;
 }
 
-static inline void unlink_free(heap_t *h, blk_t *b, uint64_t size)
+static inline void unlink_free(heap_t *h, blk_t *b, uint64_t size, unsigned fl,
+			       unsigned sl)
 {
-	unsigned fl, sl;
-	map_insert(size, &fl, &sl);
 	list_remove(h, b, fl, sl);
 	h->free -= size;
 }
@@ -669,12 +685,13 @@ static void release(heap_t *h, const struct bctx *c)
 	h->live--;
 	h->nrel++;
 	if (c->gfree) {
-		unlink_free(h, c->g, c->gsize);
+		/* g's header stays as it is: a free header, so a stale free of
+		 * it is still reported as a double free. */
+		unlink_free(h, c->g, c->gsize, c->gfl, c->gsl);
 		total += c->gsize;
-		kill_hdr(h, c->g);
 	}
 	if (c->p) {
-		unlink_free(h, c->p, c->psize);
+		unlink_free(h, c->p, c->psize, c->pfl, c->psl);
 		total += c->psize;
 		kill_hdr(h, c->b);
 		start = c->p;
@@ -746,8 +763,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 				h->nfail++;
 				return TDXC_ENOMEM;
 			}
-			unlink_free(h, c.g, c.gsize);
-			kill_hdr(h, c.g);
+			unlink_free(h, c.g, c.gsize, c.gfl, c.gsl);
 			have += c.gsize;
 			after = blk_at((uintptr_t)c.b + have);
 		} else if (need < c.size && (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)) {
@@ -756,8 +772,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 		}
 		if (need < c.size && c.gfree) {
 			/* Shrink next to a free block: the tail joins it. */
-			unlink_free(h, c.g, c.gsize);
-			kill_hdr(h, c.g);
+			unlink_free(h, c.g, c.gsize, c.gfl, c.gsl);
 			have += c.gsize;
 			after = blk_at((uintptr_t)c.b + have);
 		}

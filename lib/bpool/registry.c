@@ -256,6 +256,7 @@ int tdxc_bpool_guest_create(struct tdxc_bpool_registry *rp, uint32_t id)
 		reg_free(reg_, e);
 		return rc;
 	}
+	tdxc__bpool_set_state(&e->heap, TDXC_BPOOL_STATE_MANAGED, true);
 	reg_->oom = 0;
 	if (!reg_->table ||
 	    ((struct guest *)ELMT_FROM_HH(reg_->table->hh.tbl,
@@ -266,7 +267,7 @@ int tdxc_bpool_guest_create(struct tdxc_bpool_registry *rp, uint32_t id)
 		HASH_ADD_INORDER(hh, reg_->table, id, sizeof(uint32_t), e, guest_cmp);
 	}
 	if (reg_->oom) {
-		(void)tdxc_bpool_fini(&e->heap);
+		tdxc__bpool_drop(&e->heap);
 		reg_free(reg_, e);
 		return TDXC_ENOMEM;
 	}
@@ -307,7 +308,8 @@ int tdxc_bpool_guest_add_pool(struct tdxc_bpool_registry *rp, uint32_t id,
 		return TDXC_ENOENT;
 	if (reg_->iterating || (e->state & G_SHUTDOWN))
 		return TDXC_EBUSY;
-	(void)tdxc_bpool_stats(&e->heap, &st);
+	if (tdxc_bpool_stats(&e->heap, &st))
+		return TDXC_EINVAL;
 	if (st.state & TDXC_BPOOL_STATE_POISONED)
 		return TDXC_ECORRUPT;
 	rc = range_args(mem, len, &end);
@@ -333,7 +335,7 @@ int tdxc_bpool_guest_add_pool(struct tdxc_bpool_registry *rp, uint32_t id,
 		reg_->ranges = (struct range *)np;
 		reg_->cap = ncap;
 	}
-	rc = tdxc_bpool_add_pool(&e->heap, mem, len);
+	rc = tdxc__bpool_add_pool(&e->heap, mem, len, true);
 	if (rc)
 		return rc;
 	tdxc__memmove(&reg_->ranges[at + 1], &reg_->ranges[at],
@@ -421,6 +423,7 @@ int tdxc_bpool_guest_destroy(struct tdxc_bpool_registry *rp, uint32_t id,
 		return TDXC_ENOENT;
 	if (reg_->iterating)
 		return TDXC_EBUSY;
+	tdxc__memset(&st, 0, sizeof(st));
 	(void)tdxc_bpool_stats(&e->heap, &st);
 	if (st.live && !(flags & TDXC_BPOOL_DESTROY_WIPE))
 		return TDXC_EBUSY;
@@ -431,7 +434,7 @@ int tdxc_bpool_guest_destroy(struct tdxc_bpool_registry *rp, uint32_t id,
 			reg_->ranges[j++] = reg_->ranges[i];
 	reg_->nranges = j;
 	HASH_DELETE(hh, reg_->table, e); /* never allocates */
-	(void)tdxc_bpool_fini(&e->heap);
+	tdxc__bpool_drop(&e->heap);
 	tdxc__memset(e, 0, sizeof(*e));
 	reg_free(reg_, e);
 	reg_->nguests--;
@@ -490,6 +493,7 @@ int tdxc_bpool_registry_stats(struct tdxc_bpool_registry *rp,
 	tdxc__memset(st, 0, sizeof(*st));
 	for (e = r->table; e; e = (struct guest *)e->hh.next) {
 		struct tdxc_bpool_stats gs;
+		tdxc__memset(&gs, 0, sizeof(gs));
 		(void)tdxc_bpool_stats(&e->heap, &gs);
 		st->guests++;
 		st->pools += gs.npools;

@@ -358,6 +358,17 @@ static void test_overlap_matrix(void **state)
 						    (size_t)TDXC_BPOOL_MAX_POOL + 16), TDXC_E2BIG);
 		MISUSE(f, tdxc_bpool_guest_add_pool(&f->r, g, NULL, 4096), TDXC_EINVAL);
 	}
+	/* The guest heap's own add_pool would bypass the registry's checks. */
+	{
+		struct tdxc_bpool *h2;
+		struct tdxc_bpool_stats st;
+		assert_int_equal(tdxc_bpool_guest_heap(&f->r, 2, &h2), 0);
+		MISUSE(f, tdxc_bpool_add_pool(h2, x, L), TDXC_EPERM);
+		MISUSE(f, tdxc_bpool_add_pool(h2, x + 2 * L, 4096), TDXC_EPERM);
+		MISUSE(f, tdxc_bpool_fini(h2), TDXC_EPERM);
+		assert_int_equal(tdxc_bpool_stats(h2, &st), 0);
+		assert_true(st.state & TDXC_BPOOL_STATE_MANAGED);
+	}
 	/* Exactly adjacent on both sides is fine. */
 	assert_int_equal(tdxc_bpool_guest_add_pool(&f->r, 2, x + L, 4096), 0);
 	assert_int_equal(tdxc_bpool_guest_add_pool(&f->r, 2, x - 4096, 4096), 0);
