@@ -60,8 +60,8 @@ extern "C" {
 #define TDXC_APBOOT_CPU_F_ONLINE_CAPABLE 0x2u /**< hot-pluggable (rev >= 5) */
 
 /** Placeholder APIC IDs (ignored, as Linux does). */
-#define TDXC_APBOOT_LAPIC_ID_INVALID 0xFFu
-#define TDXC_APBOOT_X2APIC_ID_INVALID 0xFFFFFFFFu
+#define TDXC_APBOOT_LAPIC_ID_INVALID 0xFFu /**< placeholder xAPIC ID in a type-0 entry */
+#define TDXC_APBOOT_X2APIC_ID_INVALID 0xFFFFFFFFu /**< placeholder x2APIC ID in a type-9 entry */
 /** Firmware-only broadcast APIC ID (never sent by the OS). */
 #define TDXC_APBOOT_APIC_ID_BROADCAST 0xFFFFFFFEu
 
@@ -298,7 +298,8 @@ TDXC_STATIC_ASSERT(sizeof(struct tdxc_apboot_entry) == 48, apboot_entry_size);
  * 44 <= Length <= len) and each structure's bounds and minimum length, but
  * not the checksum or the processor rules.
  *
- * @param buf    the table; @p len its buffer length.
+ * @param buf    the table.
+ * @param len    bytes readable at @p buf.
  * @param cursor in: 0 to start, then the value this call left; out: the
  *               offset of the next structure. Untouched on error.
  * @param entry  receives the decoded structure (untouched on error or end).
@@ -503,6 +504,8 @@ TDXC_API int tdxc_apboot_mb_wake(struct tdxc_apboot_mb *mb, uint32_t apic_id,
  * handed back to firmware through ResetVector that answers Test may be
  * woken again: a woken AP that acknowledges returns to NOT_WOKEN.
  *
+ * @param mb the driver object.
+ * @param apic_id the target's APIC ID (from the MADT, not a CPU index).
  * @param wait timeout policy; NULL means a bounded 1,000,000 polls (Linux
  *             waits 1 s in 1 us steps; the relax hook sets the pace).
  * @return 0 when acknowledged, or the errors of tdxc_apboot_mb_wake()
@@ -624,6 +627,7 @@ TDXC_API int tdxc_apboot_fw_init(struct tdxc_apboot_fw *fw,
  * match the own or the broadcast APIC ID, read the vector, acknowledge with
  * a release store (64-bit zero of bytes 0..7, or Command only), report.
  *
+ * @param fw the firmware model of one parked AP.
  * @param mailbox the 4 KiB page, 8-byte aligned (may be written by the
  *                driver concurrently).
  * @param ev      receives what happened.

@@ -88,12 +88,12 @@ extern "C" {
  * at the address it was initialised at, so a byte copy is refused.
  */
 struct tdxc_bpool {
-	uint64_t opaque[TDXC_BPOOL_OPAQUE_WORDS];
+	uint64_t opaque[TDXC_BPOOL_OPAQUE_WORDS]; /**< private */
 };
 
 /** A per-guest pool registry. Opaque, lives in caller memory; not copyable. */
 struct tdxc_bpool_registry {
-	uint64_t opaque[TDXC_BPOOL_REGISTRY_OPAQUE_WORDS];
+	uint64_t opaque[TDXC_BPOOL_REGISTRY_OPAQUE_WORDS]; /**< private */
 };
 
 /** Heap parameters (input, size-versioned). NULL means all defaults. */
@@ -194,6 +194,7 @@ TDXC_API int tdxc_bpool_fini(struct tdxc_bpool *h);
 /**
  * Add a pool (bget's bpool()). The range becomes one free block and an end
  * sentinel. Nothing is rounded or skipped silently.
+ * @param h a live heap.
  * @param mem pool start, 16-byte aligned; the caller keeps it mapped and
  *            untouched (except through allocated blocks) while the heap
  *            lives.
@@ -219,6 +220,8 @@ TDXC_API int tdxc_bpool_add_pool(struct tdxc_bpool *h, void *mem, size_t len);
 /**
  * Allocate @p size bytes aligned to @p align. O(1): one bitmap search, no
  * list walk.
+ * @param h a live heap.
+ * @param size bytes requested, 1..TDXC_BPOOL_MAX_ALLOC.
  * @param align a power of two up to TDXC_BPOOL_MAX_ALIGN; values up to 16
  *              all give the natural 16-byte alignment.
  * @param out   receives the pointer (untouched on error).
@@ -301,6 +304,7 @@ TDXC_API int tdxc_bpool_stats(const struct tdxc_bpool *h,
  * every free-list link and back link, size classes against bitmaps, and the
  * counters against what the walk found. O(heap). Reads only pool memory of
  * this heap, writes none.
+ * @param h the heap to walk.
  * @param out optional; receives the walk figures and, on failure, the
  *            address and kind of the first inconsistency.
  * @return 0 when consistent, or
@@ -403,6 +407,8 @@ typedef int (*tdxc_bpool_guest_cb)(void *arg, uint32_t id,
  * @param r      registry storage (8-byte aligned, outside the nexus region).
  * @param nexus  16-byte aligned region; its length a multiple of 16 and at
  *               least TDXC_BPOOL_MIN_POOL.
+ * @param nexus_len bytes at @p nexus.
+ * @param params NULL for defaults, else a size-versioned descriptor.
  * @return 0, or
  *  - TDXC_ENOTSUP   built without uthash;
  *  - TDXC_EINVAL    @p r or @p nexus NULL, @p r misaligned;
@@ -502,6 +508,8 @@ TDXC_API int tdxc_bpool_guest_shutdown(struct tdxc_bpool_registry *r, uint32_t i
 /**
  * Destroy guest @p id: drop its heap and pools at once and release its
  * metadata to the nexus heap. Registry lock (and no user of the guest left).
+ * @param r a live registry.
+ * @param id the guest to destroy.
  * @param flags 0: refuse while blocks are live; TDXC_BPOOL_DESTROY_WIPE:
  *              zero every pool of the guest first, live blocks allowed.
  * @return 0, or

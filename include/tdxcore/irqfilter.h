@@ -67,8 +67,8 @@ extern "C" {
 /** VTLs with SynIC state here: 0 (filtered) and 1 (kept, never filtered). */
 #define TDXC_IRQFILTER_NUM_VTLS 2u
 /** Limits of tdxc_irqfilter_params. */
-#define TDXC_IRQFILTER_MAX_VPS 65536u
-#define TDXC_IRQFILTER_MAX_DEVICE_ENTRIES 1048576u
+#define TDXC_IRQFILTER_MAX_VPS 65536u /**< most VPs in one partition */
+#define TDXC_IRQFILTER_MAX_DEVICE_ENTRIES 1048576u /**< most (device, vector, VP) triples */
 /** Required alignment of the storage given to tdxc_irqfilter_init(). */
 #define TDXC_IRQFILTER_STORAGE_ALIGN 64u
 /** Reader retries before a read falls back to "everything blocked". */
@@ -76,12 +76,12 @@ extern "C" {
 
 /** @name SINT register fields (Hyper-V TLFS, SynIC) */
 /**@{*/
-#define TDXC_IRQFILTER_SINT_VECTOR_MASK 0xffull
-#define TDXC_IRQFILTER_SINT_MASKED (1ull << 16)
-#define TDXC_IRQFILTER_SINT_AUTO_EOI (1ull << 17)
-#define TDXC_IRQFILTER_SINT_POLLING (1ull << 18)
-#define TDXC_IRQFILTER_SINT_AS_INTERCEPT (1ull << 19)
-#define TDXC_IRQFILTER_SINT_PROXY (1ull << 20)
+#define TDXC_IRQFILTER_SINT_VECTOR_MASK 0xffull /**< bits 7:0: the vector */
+#define TDXC_IRQFILTER_SINT_MASKED (1ull << 16) /**< bit 16: masked */
+#define TDXC_IRQFILTER_SINT_AUTO_EOI (1ull << 17) /**< bit 17: auto EOI */
+#define TDXC_IRQFILTER_SINT_POLLING (1ull << 18) /**< bit 18: polling (no interrupt) */
+#define TDXC_IRQFILTER_SINT_AS_INTERCEPT (1ull << 19) /**< bit 19: as intercept */
+#define TDXC_IRQFILTER_SINT_PROXY (1ull << 20) /**< bit 20: proxy (host-signalled) */
 /** Value of every SINT after VP creation (masked, vector 0). */
 #define TDXC_IRQFILTER_SINT_RESET 0x10000ull
 /** SCONTROL bit 0: SynIC enable. */
@@ -90,11 +90,11 @@ extern "C" {
 
 /** @name Run-page layout (OpenHCL mshv_vtl `hcl_run`), byte offsets */
 /**@{*/
-#define TDXC_IRQFILTER_RUNPAGE_SCAN_PROXY_IRR 12u
-#define TDXC_IRQFILTER_RUNPAGE_PROXY_IRR 1552u
+#define TDXC_IRQFILTER_RUNPAGE_SCAN_PROXY_IRR 12u /**< u8: proxy_irr has new bits */
+#define TDXC_IRQFILTER_RUNPAGE_PROXY_IRR 1552u /**< 8 x u32: vectors the host asserted */
 /** The filter, inverted: 8 x u32, bit set = vector blocked. */
 #define TDXC_IRQFILTER_RUNPAGE_PROXY_IRR_BLOCKED 1588u
-#define TDXC_IRQFILTER_RUNPAGE_PROXY_IRR_EXIT 1620u
+#define TDXC_IRQFILTER_RUNPAGE_PROXY_IRR_EXIT 1620u /**< 8 x u32: always exit */
 /**@}*/
 
 /** @name Policy flags (tdxc_irqfilter_params::policy, set_policy) */
@@ -104,10 +104,10 @@ extern "C" {
 /** SINTs contribute even when SCONTROL is disabled (OpenHCL parity).
  *  Default: with SCONTROL bit 0 clear no SINT contributes. */
 #define TDXC_IRQFILTER_POLICY_IGNORE_SCONTROL (1u << 1)
-/** Accept unmasked SINT writes with a vector 0..15 instead of reporting #GP
- *  (the vector is still never allowed). Default: strict (#GP). */
+/** Accept unmasked SINT writes with a vector 0..15 instead of reporting \#GP
+ *  (the vector is still never allowed). Default: strict (\#GP). */
 #define TDXC_IRQFILTER_POLICY_ACCEPT_LOW_VECTORS (1u << 2)
-#define TDXC_IRQFILTER_POLICY_ALL 0x7u
+#define TDXC_IRQFILTER_POLICY_ALL 0x7u /**< every known policy flag */
 /**@}*/
 
 /** Save-blob format (see docs/irqfilter.md). */
@@ -202,7 +202,7 @@ TDXC_API int tdxc_irqfilter_vp_get(struct tdxc_irqfilter_part *part, uint32_t in
  *   TDXC_EINVAL  @p vp is NULL;
  *   TDXC_ENOTSUP @p vtl is not 0 or 1;
  *   TDXC_ERANGE  @p sint >= 16, or (strict policy) the value is unmasked
- *                with a vector 0..15: the guest gets #GP. Nothing changed.
+ *                with a vector 0..15: the guest gets \#GP. Nothing changed.
  */
 TDXC_API int tdxc_irqfilter_sint_write(struct tdxc_irqfilter_vp *vp, uint32_t vtl,
 				       uint32_t sint, uint64_t value);
@@ -231,6 +231,8 @@ TDXC_API int tdxc_irqfilter_scontrol_write(struct tdxc_irqfilter_vp *vp, uint32_
  * Partition writer call. Every VP re-evaluates its current SINT values at its
  * next tdxc_irqfilter_vp_sync() (or any VTL0 write); wait for that with
  * tdxc_irqfilter_wait_applied().
+ * @param part the partition.
+ * @param mask bit n set: SINTn is driven by the VMBus relay.
  * @param[out] gen optional: the partition generation that carries the change.
  * @return 0; TDXC_EINVAL @p part NULL or not initialised.
  * An identical mask bumps nothing (@p gen gets the current generation).
@@ -256,6 +258,11 @@ TDXC_API int tdxc_irqfilter_set_policy(struct tdxc_irqfilter_part *part, uint32_
  * call this, sync the calling VP if it is a target, wait with
  * tdxc_irqfilter_wait_applied(@p vps, *@p gen), and only then tell the
  * hypervisor to deliver.
+ * @param part the partition.
+ * @param dev_id the caller's device identifier (any value).
+ * @param vector the device interrupt vector, 16..255.
+ * @param vps target VP indices, strictly ascending.
+ * @param n_vps entries in @p vps (at least 1).
  * @param[out] gen optional: the generation every target VP must apply.
  * @return 0;
  *   TDXC_EINVAL  @p part not initialised, @p vps NULL, @p n_vps 0, or
@@ -355,6 +362,7 @@ TDXC_API int tdxc_irqfilter_apply1(struct tdxc_irqfilter_vp *vp, uint32_t vector
 /**
  * Consistent snapshot of the published VTL0 filter (allowed bits).
  * Reader call.
+ * @param vp the VP.
  * @param[out] allowed 8 words.
  * @param[out] pub_count optional: number of publishes so far on this VP.
  * @return 0; TDXC_EINVAL a NULL pointer; TDXC_EBUSY the filter kept changing
@@ -387,6 +395,7 @@ TDXC_API int tdxc_irqfilter_drops(const struct tdxc_irqfilter_vp *vp, uint32_t v
 
 /**
  * Counters of @p vp (reader call); each output pointer is optional.
+ * @param vp the VP.
  * @param[out] drops_total sum of the per-vector drop counters.
  * @param[out] fallbacks reads that fell back to "all blocked".
  * @param[out] applied_gen partition generation of the last sync (0: never).
@@ -407,6 +416,9 @@ TDXC_API int tdxc_irqfilter_save_size(const struct tdxc_irqfilter_part *part, si
  * Save the inputs (policy, relayed-SINT mask, SINT and SCONTROL values of
  * both VTLs of every VP, device table), never the derived filter, into a
  * versioned little-endian blob in @p buf (caller-owned).
+ * @param part the partition.
+ * @param buf output buffer (caller memory).
+ * @param len bytes at @p buf.
  * @param[out] written optional: bytes written.
  * @return 0; TDXC_EINVAL NULL pointer or @p part not initialised;
  *   TDXC_ENOSPC @p len below tdxc_irqfilter_save_size() (@p buf untouched).

@@ -57,8 +57,8 @@ extern "C" {
 #define TDXC_MEMREGION_PERMANENT UINT64_C(0)
 /** Address limits for tdxc_memregion_alloc_range() (exclusive). */
 #define TDXC_MEMREGION_BELOW_1M UINT64_C(0x100000)
-#define TDXC_MEMREGION_BELOW_4G UINT64_C(0x100000000)
-#define TDXC_MEMREGION_NO_LIMIT UINT64_MAX
+#define TDXC_MEMREGION_BELOW_4G UINT64_C(0x100000000) /**< below 4 GiB (32-bit DMA) */
+#define TDXC_MEMREGION_NO_LIMIT UINT64_MAX /**< anywhere */
 
 /**
  * Region types of the resolved map. Usable and unaccepted memory is what the
@@ -122,8 +122,8 @@ TDXC_STATIC_ASSERT(sizeof(struct tdxc_memregion_region) == 24,
 		   tdxc_memregion_region_size);
 
 /** Reservation states. */
-#define TDXC_MEMREGION_RESV_LIVE 1u
-#define TDXC_MEMREGION_RESV_RELEASED 2u
+#define TDXC_MEMREGION_RESV_LIVE 1u /**< holds its frames */
+#define TDXC_MEMREGION_RESV_RELEASED 2u /**< its event was released */
 
 /** One reservation record (output of tdxc_memregion_reservation_get()). */
 struct tdxc_memregion_reservation {
@@ -132,7 +132,7 @@ struct tdxc_memregion_reservation {
 	uint64_t event;   /**< release event, TDXC_MEMREGION_PERMANENT = never */
 	uint64_t ram_bytes; /**< bytes of managed RAM inside the range */
 	uint32_t state;   /**< TDXC_MEMREGION_RESV_* */
-	uint32_t reserved0;
+	uint32_t reserved0; /**< zero */
 	char owner[TDXC_MEMREGION_OWNER_MAX + 1]; /**< NUL-terminated tag */
 };
 TDXC_STATIC_ASSERT(sizeof(struct tdxc_memregion_reservation) == 64,
@@ -192,6 +192,8 @@ tdxc_memregion_storage_size(const struct tdxc_memregion_params *params);
  * @param out receives the object (it points into @p storage).
  * @param storage caller memory, 8-byte aligned, owned by the object until
  *        the caller stops using it (no teardown call is needed).
+ * @param len bytes at @p storage.
+ * @param params the parameters (size-versioned); only read during the call.
  * @return 0 on success;
  *  TDXC_EINVAL  NULL @p out, @p storage or @p params, max_regions or
  *               max_reservations zero, max_addr zero;
@@ -213,6 +215,9 @@ TDXC_API int tdxc_memregion_init(struct tdxc_memregion **out, void *storage,
 /**
  * Add one map entry (building phase). Entries may overlap and come in any
  * order; sub-page boundaries are allowed (rounded at commit).
+ * @param mr the allocator.
+ * @param base first byte of the range.
+ * @param length bytes in the range (not zero).
  * @param type enum tdxc_memregion_type.
  * @param raw_type the firmware's own value, kept for diagnostics.
  * @return 0;
@@ -252,7 +257,11 @@ TDXC_API int tdxc_memregion_add_e820(struct tdxc_memregion *mr,
  * (usable with TDXC_MEMREGION_EFI_AFTER_EBS), 5-6 runtime firmware_held,
  * 0 and 13 reserved, 8 unusable, 9 acpi, 10 nvs, 11-12 mmio, 14 pmem,
  * 15 unaccepted, others unknown. All or nothing.
+ * @param mr the allocator.
+ * @param map the descriptors (little-endian).
+ * @param len bytes at @p map.
  * @param desc_size the firmware's descriptor stride (>= 40, multiple of 8).
+ * @param flags TDXC_MEMREGION_EFI_AFTER_EBS or 0.
  * @return the number of entries added (>= 0);
  *  TDXC_EINVAL   NULL @p mr, NULL @p map with non-zero @p len, or an
  *                entry with zero pages;
@@ -278,6 +287,7 @@ TDXC_API int tdxc_memregion_add_efi(struct tdxc_memregion *mr,
  * line without `BIOS-e820:` are skipped. Stateless and freestanding: no
  * allocator object is involved.
  * @param text buffer (need not be NUL-terminated), @p len bytes.
+ * @param len bytes at @p text.
  * @param offset in: where to continue (start with 0); out: past the line
  *        consumed.
  * @param line in/out: number of lines consumed so far (start with 0); after
@@ -298,6 +308,9 @@ TDXC_API int tdxc_memregion_parse_dmesg(const char *text, size_t len,
 /**
  * Parse dmesg text (see tdxc_memregion_parse_dmesg()) and add every entry.
  * All or nothing.
+ * @param mr the allocator.
+ * @param text dmesg text (need not be NUL-terminated).
+ * @param len bytes at @p text.
  * @param bad_line if not NULL, receives the 1-based number of the line that
  *        failed (0 when the failure is not about one line).
  * @return the number of entries added (>= 0); the errors of
@@ -316,7 +329,10 @@ TDXC_API int tdxc_memregion_add_dmesg(struct tdxc_memregion *mr,
  * PERMANENT reservation "efi-unaccepted" for the table itself, covering
  * [align_down(table_pa), align_up(table_pa + 24 + size)). Only the first
  * @p len bytes are read, byte by byte. Building phase only; all or nothing.
+ * @param mr the allocator.
  * @param table_pa physical address of the table (any alignment).
+ * @param table a copy of the table (untrusted input).
+ * @param len bytes readable at @p table.
  * @return the number of entries added (>= 0);
  *  TDXC_EINVAL  NULL @p mr or @p table;
  *  TDXC_ETRUNC  @p len below 24 or below 24 + size;
@@ -360,6 +376,9 @@ TDXC_API int tdxc_memregion_commit(struct tdxc_memregion *mr);
  * cover non-RAM (recorded, no effect on free frames) and may overlap other
  * reservations (a frame is free only when every reservation covering it is
  * released). Allowed before and after commit.
+ * @param mr the allocator.
+ * @param base first byte of the range.
+ * @param length bytes in the range (not zero).
  * @param owner NUL-terminated tag, 1..TDXC_MEMREGION_OWNER_MAX characters,
  *        copied.
  * @param event caller-defined id; must not have been released already.
@@ -383,6 +402,8 @@ TDXC_API int tdxc_memregion_reserve(struct tdxc_memregion *mr, uint64_t base,
  * coalescing with neighbours happens: the pool is a per-frame bitmap and a
  * frame becomes free only by its own state, so neighbours that are still
  * reserved or whose section metadata is not initialised stay untouched.
+ * @param mr the allocator.
+ * @param event the event whose reservations end.
  * @param freed_bytes if not NULL, receives the bytes returned to the pool.
  * @return 0;
  *  TDXC_EINVAL NULL @p mr;
@@ -398,6 +419,7 @@ TDXC_API int tdxc_memregion_release(struct tdxc_memregion *mr, uint64_t event,
  * Allocate one frame: the lowest free frame (O(log64 frames)). Accepts its
  * 2 MiB unit first if needed (and the next unit when the frame ends on a
  * unit boundary).
+ * @param mr the allocator.
  * @param pa receives the frame's physical address.
  * @return 0;
  *  TDXC_EINVAL NULL argument;
@@ -414,7 +436,12 @@ TDXC_API int tdxc_memregion_alloc(struct tdxc_memregion *mr, uint64_t *pa);
  * wholly inside [@p min, @p max) (lowest fit). E.g. max =
  * TDXC_MEMREGION_BELOW_1M for an AP trampoline. Units touched are accepted
  * (plus the next unit when the run ends on a unit boundary).
+ * @param mr the allocator.
+ * @param frames number of 4 KiB frames (not zero).
  * @param align power of two >= 4096, or 0 for 4096.
+ * @param min lowest address of the run (4 KiB aligned).
+ * @param max exclusive upper bound of the run (4 KiB aligned, or TDXC_MEMREGION_NO_LIMIT).
+ * @param pa receives the run's physical address.
  * @return 0;
  *  TDXC_EINVAL NULL argument or @p frames zero;
  *  TDXC_EALIGN @p align not a power of two or below 4096, or @p min / @p max
@@ -523,10 +550,10 @@ tdxc_memregion_reservation_get(const struct tdxc_memregion *mr,
  */
 TDXC_API int tdxc_memregion_frame_state(const struct tdxc_memregion *mr,
 					uint64_t pa);
-#define TDXC_MEMREGION_FRAME_ALLOCATED 1
-#define TDXC_MEMREGION_FRAME_FREE 2
-#define TDXC_MEMREGION_FRAME_HELD 3
-#define TDXC_MEMREGION_FRAME_FOREIGN 4
+#define TDXC_MEMREGION_FRAME_ALLOCATED 1 /**< handed out by the allocator */
+#define TDXC_MEMREGION_FRAME_FREE 2 /**< free to allocate */
+#define TDXC_MEMREGION_FRAME_HELD 3 /**< under a live reservation */
+#define TDXC_MEMREGION_FRAME_FOREIGN 4 /**< not managed RAM */
 
 /**
  * Short lowercase name of a type ("usable", "acpi", "nvs", "soft_reserved",

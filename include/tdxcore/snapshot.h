@@ -119,6 +119,7 @@ TDXC_API int tdxc_snapshot_add(struct tdxc_snapshot_writer *w, uint16_t module_i
 
 /**
  * Finish the container: write the header and the CRC-32.
+ * @param w the writer.
  * @param total receives the container size in bytes (also in measuring
  *              mode, where nothing is written).
  * @return 0; TDXC_EINVAL (NULL argument); TDXC_ESTATE (already finished).
@@ -139,6 +140,8 @@ TDXC_API int tdxc_snapshot_compress_bound(size_t len, size_t *bound);
  * @param level        zlib level 0..9, or -1 for zlib's default.
  * @param scratch      zlib's workspace, TDXC_SNAPSHOT_DEFLATE_WORKSPACE bytes
  *                     (nothing is allocated).
+ * @param scratch_len bytes at @p scratch.
+ * @param out_len receives the compressed size.
  * On failure the contents of @p out are unspecified; @p in is never written.
  * @return 0 and *@p out_len; TDXC_ENOTSUP (no zlib in this build);
  *         TDXC_EINVAL (NULL pointers, overlap); TDXC_ERANGE (level);
@@ -186,7 +189,9 @@ TDXC_API int tdxc_snapshot_producer_vtl(const struct tdxc_snapshot_reader *r, ui
 
 /**
  * Iterate records in container order.
+ * @param r an open reader.
  * @param cursor start at 0; advanced by each call.
+ * @param rec receives the record (untouched at the end).
  * @return 1 and *@p rec for a record, 0 at the end; TDXC_EINVAL (NULL or a
  *         cursor that is not a record boundary).
  */

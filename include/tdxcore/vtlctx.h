@@ -212,6 +212,7 @@ enum tdxc_vtlctx_field {
 #define TDXC_VTLCTX_CAP_DR6_SHARED (1u << 0)
 /** Guest VTLs may access TSC_AUX through the register interface. */
 #define TDXC_VTLCTX_CAP_TSC_AUX (1u << 1)
+/** Every known capability bit. */
 #define TDXC_VTLCTX_CAP_ALL (TDXC_VTLCTX_CAP_DR6_SHARED | TDXC_VTLCTX_CAP_TSC_AUX)
 
 /** Backends (struct tdxc_vtlctx_params.backend). Values are ABI. */
@@ -224,25 +225,25 @@ enum tdxc_vtlctx_backend {
 
 /** Entry-flush values (TDXC_VTLCTX_F_ENTRY_FLUSH). */
 #define TDXC_VTLCTX_FLUSH_NONE 0u
-#define TDXC_VTLCTX_FLUSH_INVEPT 1u
-#define TDXC_VTLCTX_FLUSH_INVVPID 2u
-#define TDXC_VTLCTX_FLUSH_INVVPID_NONGLOBAL 3u
+#define TDXC_VTLCTX_FLUSH_INVEPT 1u /**< INVEPT before the entry */
+#define TDXC_VTLCTX_FLUSH_INVVPID 2u /**< INVVPID before the entry */
+#define TDXC_VTLCTX_FLUSH_INVVPID_NONGLOBAL 3u /**< INVVPID, non-global translations only */
 
 /** Value of RFLAGS in a freshly enabled VTL (bit 1 is always set). */
 #define TDXC_VTLCTX_INIT_RFLAGS 0x2u
 /** Initial x87 control word and MXCSR in the shared FX state. */
 #define TDXC_VTLCTX_INIT_FCW 0x37Fu
-#define TDXC_VTLCTX_INIT_MXCSR 0x1F80u
+#define TDXC_VTLCTX_INIT_MXCSR 0x1F80u /**< initial MXCSR */
 /** Offsets of FCW and MXCSR inside the FXSAVE image. */
 #define TDXC_VTLCTX_FX_FCW_OFFSET 0u
-#define TDXC_VTLCTX_FX_MXCSR_OFFSET 24u
+#define TDXC_VTLCTX_FX_MXCSR_OFFSET 24u /**< offset of MXCSR */
 
 /* ---- TDX run page (OpenHCL mshv_vtl `hcl_run` + `tdx_vp_context`) ---- */
 /** Bytes of the run page that the store reads and writes at most. */
 #define TDXC_VTLCTX_RUN_PAGE_SIZE 1652u
 /** Offsets inside the run page (pinned by static asserts in the library). */
 #define TDXC_VTLCTX_RUN_CONTEXT_OFFSET 272u     /**< tdx_vp_context, 1024 B */
-#define TDXC_VTLCTX_RUN_CONTEXT_SIZE 1024u
+#define TDXC_VTLCTX_RUN_CONTEXT_SIZE 1024u /**< size of tdx_vp_context */
 #define TDXC_VTLCTX_RUN_EXIT_INFO_OFFSET 272u   /**< 11 x u64 */
 #define TDXC_VTLCTX_RUN_VP_STATE_OFFSET 408u    /**< 8 x u64 */
 #define TDXC_VTLCTX_RUN_ENTRY_RCX_OFFSET 504u   /**< u64 */
@@ -314,6 +315,7 @@ TDXC_API int tdxc_vtlctx_classify(uint32_t field, uint32_t caps);
 
 /**
  * Describe a field (class, access kind, size, page offsets).
+ * @param field an enum tdxc_vtlctx_field value.
  * @param out written only on success.
  * @return 0, or TDXC_EINVAL if @p out is NULL;
  *   TDXC_ERANGE if @p field >= TDXC_VTLCTX_F_COUNT.
@@ -331,6 +333,7 @@ TDXC_API const char *tdxc_vtlctx_field_name(uint32_t field);
 
 /**
  * Bytes of caller storage a store with @p params needs (8-byte aligned).
+ * @param params the store parameters (size-versioned).
  * @param size receives the size on success.
  * @return 0, or TDXC_EINVAL (NULL argument, unknown backend, n_vtls > 15,
  *   partition_vtls without bit 0 or with bits >= n_vtls);
@@ -350,6 +353,8 @@ TDXC_API int tdxc_vtlctx_storage_size(const struct tdxc_vtlctx_params *params,
  *
  * @param storage  caller memory, 8-byte aligned, @p len bytes; owned by
  *                 the store until the caller stops using it (no fini).
+ * @param len bytes at @p storage.
+ * @param params the store parameters (size-versioned); only read during the call.
  * @param pages    PER_VTL_PAGE backend: n_vtls pointers to distinct
  *                 TDXC_VTLCTX_PAGE_SIZE-aligned pages of that size, owned
  *                 by the store like @p storage; TDX backend: must be NULL.
@@ -407,6 +412,11 @@ TDXC_API int tdxc_vtlctx_current(const struct tdxc_vtlctx *store);
  * SHARED fields are one value whatever the target; PRIVATE ones are the
  * target's bank (or the staged page, while that VTL is staged).
  *
+ * @param store the store.
+ * @param caller the VTL asking (n_vtls for the owner).
+ * @param target the VTL whose field is read.
+ * @param field an enum tdxc_vtlctx_field value.
+ * @param buf receives the little-endian field image (written only on success).
  * @param len must equal the field's size (TDXC_ESIZE otherwise).
  * @return 0, or TDXC_EINVAL (NULL store/buf), TDXC_ERANGE (bad field, VTL
  *   out of range), TDXC_ENOTUSABLE, TDXC_EPERM, TDXC_ENOTSUP (as above, or
@@ -455,6 +465,9 @@ TDXC_API int tdxc_vtlctx_set(struct tdxc_vtlctx *store, tdxc_vtlctx_vtl caller,
  * bytes outside the context area are not touched. Other VTLs' private
  * fields are never written. Per-exit data of the previous exit becomes
  * unreadable. The page belongs to the store until tdxc_vtlctx_unstage().
+ * @param store the store.
+ * @param vtl the guest VTL about to be entered.
+ * @param page the run page, as the kernel maps it.
  * @param len bytes at @p page (>= TDXC_VTLCTX_RUN_PAGE_SIZE).
  * @return 0, or TDXC_EINVAL (NULL store/page); TDXC_ENOTSUP (per-VTL-page
  *   backend); TDXC_ENOSPC (len too small); TDXC_ERANGE (vtl >= n_vtls);
@@ -534,6 +547,9 @@ TDXC_API int tdxc_vtlctx_save_size(const struct tdxc_vtlctx *store, size_t *size
  * checksum. Per-exit data is not saved. Only while nothing is staged.
  * The blob holds every VTL's private state: it is for the owner only and
  * must never be handed to a guest VTL.
+ * @param store the store.
+ * @param buf output buffer (caller memory).
+ * @param len bytes at @p buf.
  * @param written receives the blob size on success (may be NULL).
  * @return 0, or TDXC_EINVAL (NULL store/buf); TDXC_ESTATE (a VTL is
  *   staged); TDXC_ENOSPC (@p len < tdxc_vtlctx_save_size());
@@ -561,8 +577,8 @@ TDXC_API int tdxc_vtlctx_restore(struct tdxc_vtlctx *store, const void *buf, siz
 
 /** Save-format constants. */
 #define TDXC_VTLCTX_SAVE_MAGIC 0x434C5456u /* "VTLC" little-endian */
-#define TDXC_VTLCTX_SAVE_VERSION 1u
-#define TDXC_VTLCTX_SAVE_HEADER_SIZE 32u
+#define TDXC_VTLCTX_SAVE_VERSION 1u /**< format version written */
+#define TDXC_VTLCTX_SAVE_HEADER_SIZE 32u /**< bytes of the blob header */
 
 #ifdef __cplusplus
 }

@@ -43,37 +43,37 @@ extern "C" {
 
 /** @name Component numbers (bit positions in XCR0 / IA32_XSS)
  *  @{ */
-#define TDXC_XSAVE_X87 0u
-#define TDXC_XSAVE_SSE 1u
-#define TDXC_XSAVE_AVX 2u
-#define TDXC_XSAVE_BNDREGS 3u
-#define TDXC_XSAVE_BNDCSR 4u
-#define TDXC_XSAVE_OPMASK 5u
-#define TDXC_XSAVE_ZMM_HI256 6u
-#define TDXC_XSAVE_HI16_ZMM 7u
-#define TDXC_XSAVE_PT 8u
-#define TDXC_XSAVE_PKRU 9u
-#define TDXC_XSAVE_PASID 10u
-#define TDXC_XSAVE_CET_U 11u
-#define TDXC_XSAVE_CET_S 12u
-#define TDXC_XSAVE_HDC 13u
-#define TDXC_XSAVE_UINTR 14u
-#define TDXC_XSAVE_LBR 15u
-#define TDXC_XSAVE_HWP 16u
-#define TDXC_XSAVE_XTILECFG 17u
-#define TDXC_XSAVE_XTILEDATA 18u
-#define TDXC_XSAVE_APX 19u
-#define TDXC_XSAVE_LWP 62u
+#define TDXC_XSAVE_X87 0u /**< x87 FPU state (legacy region) */
+#define TDXC_XSAVE_SSE 1u /**< SSE: XMM registers, MXCSR (legacy region) */
+#define TDXC_XSAVE_AVX 2u /**< AVX: upper halves of YMM0-15 */
+#define TDXC_XSAVE_BNDREGS 3u /**< MPX bound registers */
+#define TDXC_XSAVE_BNDCSR 4u /**< MPX BNDCFGU and BNDSTATUS */
+#define TDXC_XSAVE_OPMASK 5u /**< AVX-512 opmask registers k0-7 */
+#define TDXC_XSAVE_ZMM_HI256 6u /**< AVX-512 upper halves of ZMM0-15 */
+#define TDXC_XSAVE_HI16_ZMM 7u /**< AVX-512 ZMM16-31 */
+#define TDXC_XSAVE_PT 8u /**< Processor Trace (supervisor) */
+#define TDXC_XSAVE_PKRU 9u /**< protection-key rights register */
+#define TDXC_XSAVE_PASID 10u /**< PASID (supervisor) */
+#define TDXC_XSAVE_CET_U 11u /**< CET user state (supervisor-managed) */
+#define TDXC_XSAVE_CET_S 12u /**< CET supervisor shadow-stack pointers (supervisor) */
+#define TDXC_XSAVE_HDC 13u /**< hardware duty cycling (supervisor) */
+#define TDXC_XSAVE_UINTR 14u /**< user interrupts (supervisor) */
+#define TDXC_XSAVE_LBR 15u /**< architectural LBRs (supervisor) */
+#define TDXC_XSAVE_HWP 16u /**< hardware P-states (supervisor) */
+#define TDXC_XSAVE_XTILECFG 17u /**< AMX tile configuration */
+#define TDXC_XSAVE_XTILEDATA 18u /**< AMX tile data (XFD-capable) */
+#define TDXC_XSAVE_APX 19u /**< APX extended GPRs (reuses the MPX area) */
+#define TDXC_XSAVE_LWP 62u /**< AMD lightweight profiling */
 /** @} */
 
 /** @name Subleaf 1 EAX capability bits
  *  @{ */
-#define TDXC_XSAVE_CAP_XSAVEOPT (1u << 0)
-#define TDXC_XSAVE_CAP_XSAVEC (1u << 1)
-#define TDXC_XSAVE_CAP_XGETBV1 (1u << 2)
-#define TDXC_XSAVE_CAP_XSAVES (1u << 3)
-#define TDXC_XSAVE_CAP_XFD (1u << 4)
-#define TDXC_XSAVE_CAP_ALL 0x1fu
+#define TDXC_XSAVE_CAP_XSAVEOPT (1u << 0) /**< XSAVEOPT */
+#define TDXC_XSAVE_CAP_XSAVEC (1u << 1) /**< XSAVEC (compacted form) */
+#define TDXC_XSAVE_CAP_XGETBV1 (1u << 2) /**< XGETBV with ECX = 1 */
+#define TDXC_XSAVE_CAP_XSAVES (1u << 3) /**< XSAVES/XRSTORS and IA32_XSS */
+#define TDXC_XSAVE_CAP_XFD (1u << 4) /**< extended feature disable */
+#define TDXC_XSAVE_CAP_ALL 0x1fu /**< every bit above */
 /** @} */
 
 /** @name Subleaf i (i >= 2) ECX bits
@@ -81,24 +81,24 @@ extern "C" {
 #define TDXC_XSAVE_ECX_SUPERVISOR (1u << 0) /**< IA32_XSS-managed */
 #define TDXC_XSAVE_ECX_ALIGN64 (1u << 1)    /**< compacted form only */
 #define TDXC_XSAVE_ECX_XFD (1u << 2)        /**< XFD-capable (dynamic) */
-#define TDXC_XSAVE_ECX_KNOWN 0x7u
+#define TDXC_XSAVE_ECX_KNOWN 0x7u /**< every bit above */
 /** @} */
 
 /** The four registers returned by one CPUID query. */
 struct tdxc_xsave_regs {
-	uint32_t eax;
-	uint32_t ebx;
-	uint32_t ecx;
-	uint32_t edx;
+	uint32_t eax; /**< EAX */
+	uint32_t ebx; /**< EBX */
+	uint32_t ecx; /**< ECX */
+	uint32_t edx; /**< EDX */
 };
 
 /** One leaf-0xD subleaf as a caller supplies it (any order). */
 struct tdxc_xsave_subleaf {
 	uint32_t subleaf; /**< 0..63 */
-	uint32_t eax;
-	uint32_t ebx;
-	uint32_t ecx;
-	uint32_t edx;
+	uint32_t eax; /**< EAX */
+	uint32_t ebx; /**< EBX */
+	uint32_t ecx; /**< ECX */
+	uint32_t edx; /**< EDX */
 };
 
 /**
@@ -336,8 +336,8 @@ TDXC_API int tdxc_xsave_compacted_size(const struct tdxc_xsave_info *info,
 
 /** Offset and size of one component in an XSAVE image. */
 struct tdxc_xsave_slot {
-	uint32_t offset;
-	uint32_t size;
+	uint32_t offset; /**< from the start of the area */
+	uint32_t size; /**< bytes */
 };
 
 /** Where every component of a mask lives, in one format. */
@@ -450,8 +450,8 @@ enum tdxc_xsave_problem_kind {
 
 #define TDXC_XSAVE_NO_COMPONENT 0xffffu /**< problem.component: table-wide */
 #define TDXC_XSAVE_NO_RELATED 0xffu     /**< related/moved/missing/extra unset */
-#define TDXC_XSAVE_SEV_ERROR 1u
-#define TDXC_XSAVE_SEV_WARNING 2u
+#define TDXC_XSAVE_SEV_ERROR 1u /**< the table is wrong (Linux or Xen would reject it) */
+#define TDXC_XSAVE_SEV_WARNING 2u /**< unusual but accepted */
 
 /** One finding: (component, kind, expected, found) plus a diagnosis. */
 struct tdxc_xsave_problem {
@@ -459,8 +459,8 @@ struct tdxc_xsave_problem {
 	uint16_t component; /**< 0..63, or TDXC_XSAVE_NO_COMPONENT */
 	uint8_t severity;   /**< TDXC_XSAVE_SEV_* */
 	uint8_t related;    /**< other component (OVERLAP, APX_WITH_MPX) */
-	uint64_t expected;
-	uint64_t found;
+	uint64_t expected; /**< the correct value (meaning per kind) */
+	uint64_t found; /**< the value in the table */
 	uint32_t causes;    /**< TDXC_XSAVE_CAUSE_* bits */
 	uint8_t moved;      /**< component of CAUSE_OUT_OF_ORDER */
 	uint8_t missing;    /**< component of CAUSE_MISSING */
@@ -478,7 +478,7 @@ struct tdxc_xsave_report {
 	uint32_t stored;   /**< entries in problems[] */
 	uint32_t errors;   /**< of total, severity error */
 	uint32_t warnings; /**< of total, severity warning */
-	struct tdxc_xsave_problem problems[TDXC_XSAVE_MAX_PROBLEMS];
+	struct tdxc_xsave_problem problems[TDXC_XSAVE_MAX_PROBLEMS]; /**< the first findings */
 };
 TDXC_STATIC_ASSERT(sizeof(struct tdxc_xsave_report) == 16 + 32 * 64,
 		   tdxc_xsave_report_size);
@@ -498,7 +498,11 @@ TDXC_STATIC_ASSERT(sizeof(struct tdxc_xsave_report) == 16 + 32 * 64,
  * size). For a wrong size the causes that reproduce the reported number
  * exactly are set.
  *
+ * @param info the table to check.
  * @param flags TDXC_XSAVE_VF_* bits.
+ * @param xcr0_loaded the XCR0 in force when the table was read (with TDXC_XSAVE_VF_XCR0_LOADED).
+ * @param xss_loaded the IA32_XSS in force then (with TDXC_XSAVE_VF_XSS_LOADED).
+ * @param out receives the report.
  * @return the number of error-severity problems (0: the table is sound),
  *         or
  *   - TDXC_EINVAL  @p info or @p out is NULL;
