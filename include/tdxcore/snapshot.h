@@ -85,10 +85,11 @@ struct tdxc_snapshot_record {
  * @param cap          bytes at @p buf (ignored when @p buf is NULL).
  * @param producer_vtl the VTL whose state this container carries and who
  *                     wrote it (0..14), or TDXC_SNAPSHOT_VTL_NONE.
- * @return 0; TDXC_EINVAL if @p w is NULL or @p buf is non-NULL with a
- *         @p cap below the header + trailer size (TDXC_ENOSPC then);
- *         TDXC_ERANGE for a producer_vtl above 14 other than VTL_NONE.
- * @retval TDXC_ENOSPC @p cap cannot hold even an empty container.
+ * @return 0, or:
+ * @retval TDXC_EINVAL  @p w is NULL.
+ * @retval TDXC_ERANGE  @p producer_vtl above 14 and not TDXC_SNAPSHOT_VTL_NONE.
+ * @retval TDXC_ENOSPC  @p buf is non-NULL and @p cap cannot hold even an
+ *                      empty container (header + trailer).
  */
 TDXC_API int tdxc_snapshot_writer_init(struct tdxc_snapshot_writer *w, void *buf,
 				       size_t cap, uint8_t producer_vtl);
@@ -128,7 +129,8 @@ TDXC_API int tdxc_snapshot_finish(struct tdxc_snapshot_writer *w, size_t *total)
 
 /**
  * Upper bound of the compressed form of a container of @p len bytes.
- * @return 0 and *@p bound; TDXC_EINVAL (NULL); TDXC_ENOTSUP without zlib.
+ * @return 0 and *@p bound; TDXC_EINVAL (NULL); TDXC_ENOTSUP without zlib;
+ *         TDXC_E2BIG (@p len above 1 GiB, beyond what is compressed).
  */
 TDXC_API int tdxc_snapshot_compress_bound(size_t len, size_t *bound);
 
@@ -157,7 +159,11 @@ TDXC_API int tdxc_snapshot_compress(const void *in, size_t in_len, void *out, si
  * Scratch a reader needs for a container: 0 for an uncompressed one, the
  * records size plus TDXC_SNAPSHOT_INFLATE_WORKSPACE for a compressed one.
  * Checks the header and the CRC first.
- * @return 0 and *@p need; errors as tdxc_snapshot_open() for the header.
+ * @return 0 and *@p need; TDXC_EINVAL (NULL @p blob or @p need);
+ *         TDXC_ENOTSUP (compressed container in a build without zlib); the
+ *         header errors of tdxc_snapshot_open() (TDXC_ETRUNC, TDXC_EBADSIG,
+ *         TDXC_EMALFORMED, TDXC_ECHECKSUM, TDXC_EVERSION, TDXC_EFLAGS,
+ *         TDXC_ERESERVED, TDXC_ERANGE, TDXC_E2BIG).
  */
 TDXC_API int tdxc_snapshot_scratch_size(const void *blob, size_t len, size_t *need);
 
@@ -176,6 +182,8 @@ TDXC_API int tdxc_snapshot_scratch_size(const void *blob, size_t len, size_t *ne
  *                        records_length bytes.
  * @retval TDXC_EFLAGS    unknown container or record flags.
  * @retval TDXC_ERESERVED non-zero reserved header bytes or padding.
+ * @retval TDXC_ERANGE    the producer VTL byte is above 14 and not
+ *                        TDXC_SNAPSHOT_VTL_NONE.
  * @retval TDXC_ECHECKSUM CRC-32 mismatch.
  * @retval TDXC_E2BIG     records section above TDXC_SNAPSHOT_MAX_RECORDS_BYTES.
  * @retval TDXC_ENOTSUP   compressed container in a build without zlib.
@@ -184,7 +192,10 @@ TDXC_API int tdxc_snapshot_scratch_size(const void *blob, size_t len, size_t *ne
 TDXC_API int tdxc_snapshot_open(struct tdxc_snapshot_reader *r, const void *blob, size_t len,
 				void *scratch, size_t scratch_len);
 
-/** The producer VTL recorded in an open container (TDXC_SNAPSHOT_VTL_NONE if none). */
+/**
+ * The producer VTL recorded in an open container (TDXC_SNAPSHOT_VTL_NONE if none).
+ * @return 0 and *@p vtl; TDXC_EINVAL (NULL @p vtl, or @p r not an open reader).
+ */
 TDXC_API int tdxc_snapshot_producer_vtl(const struct tdxc_snapshot_reader *r, uint8_t *vtl);
 
 /**
