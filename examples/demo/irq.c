@@ -90,9 +90,8 @@ void demo_irq(struct demo_vm *vm)
 	if (old_part && demo_expect(guest_programs_vmbus(old_part, &old_vp0),
 				    "same guest, no relay mask")) {
 		d_old = tdxc_irqfilter_apply1(old_vp0, VMBUS_VECTOR);
-		demo_say("without the relay mask 0x%x would be %s: the VMBus interrupts the "
-			 "guest waits for never arrive", VMBUS_VECTOR,
-			 d_old ? "delivered" : "dropped");
+		demo_say("without the relay mask 0x%x is %s: the guest's VMBus interrupts "
+			 "never arrive", VMBUS_VECTOR, d_old ? "delivered" : "dropped");
 		demo_expect(d_old == 0, "no relay mask: VMBus vector dropped");
 	}
 

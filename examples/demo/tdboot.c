@@ -258,9 +258,8 @@ void demo_tdboot(void)
 		demo_expect(freed == AP_PT_SIZE, "exactly the page tables released");
 		rc = tdxc_memregion_claim(mr, AP_PT_BASE, AP_PT_SIZE);
 		demo_expect_rc(rc, 0, "claim of the former page tables");
-		demo_say("all APs online: \"ap-pagetables\" released (%llu bytes); the kernel "
-			 "now owns 0x%x-0x%x", (unsigned long long)freed, AP_PT_BASE,
-			 AP_PT_BASE + AP_PT_SIZE - 1);
+		demo_say("all APs online: \"ap-pagetables\" released (%llu bytes), now the "
+			 "kernel's", (unsigned long long)freed);
 		rc = tdxc_memregion_release(mr, EV_APS_ONLINE, NULL);
 		demo_say("a second release of the event: %s (nothing freed twice)",
 			 tdxc_strerror_name(rc));
@@ -281,6 +280,6 @@ out:
 	free(storage);
 	demo_fact_u("aps_acked", (uint64_t)acked);
 	demo_fact_u("released_bytes", freed);
-	demo_verdict(0, "%d APs woken through the mailbox; page tables held until the "
-		     "last ack, then %llu bytes released", acked, (unsigned long long)freed);
+	demo_verdict(0, "%d APs woken via the mailbox; page tables held until the last ack, "
+		     "then released", acked);
 }

@@ -103,6 +103,6 @@ void demo_vtl(struct demo_vm *vm)
 	demo_fact_u("vtl1_rip", get(vp, 1, TDXC_VTLCTX_F_RIP));
 	demo_fact_u("shared_rax", get(vp, 0, TDXC_VTLCTX_F_RAX));
 	vm->vp = vp;
-	demo_verdict(0, "two switches carried the shared RAX; each VTL kept its own "
-		     "RIP, RSP and CR3; VTL0 cannot read VTL1");
+	demo_verdict(0, "RAX crossed two switches; private RIP/RSP/CR3 intact in both VTLs; "
+		     "VTL0 cannot read VTL1");
 }

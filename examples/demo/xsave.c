@@ -64,8 +64,8 @@ static void host_view(void)
 			 (unsigned long long)host.xcr0_supported, tdxc_strerror(rc));
 		return;
 	}
-	demo_say("host CPU: XCR0 0x%llx, XSS 0x%llx: standard area %u bytes, "
-		 "compacted %u (%u without XFD state)",
+	demo_say("host CPU: XCR0 0x%llx, XSS 0x%llx: standard %u bytes, compacted %u "
+		 "(%u without XFD)",
 		 (unsigned long long)host.xcr0_supported,
 		 (unsigned long long)host.xss_supported, sz.standard_max,
 		 sz.compacted_max, sz.compacted_default);
@@ -142,8 +142,8 @@ void demo_xsave(void)
 		demo_verdict(0, "guest leaf not synthesized");
 		return;
 	}
-	demo_say("guest XCR0 0x%llx + XSS CET_U (x87 SSE AVX AVX-512 AMX): "
-		 "synthesized SL0.EBX %u, SL1.EBX %u",
+	demo_say("guest (AVX-512, AMX, CET_U; XCR0 0x%llx): synthesized SL0.EBX %u, "
+		 "SL1.EBX %u",
 		 (unsigned long long)cfg.guest_xcr0, guest.sl0_ebx, guest.sl1_ebx);
 	rc = tdxc_xsave_linux_check(&guest, cfg.guest_xcr0, cfg.guest_xss, &good_v);
 	demo_expect_rc(rc, 0, "tdxc_xsave_linux_check");
@@ -183,7 +183,7 @@ void demo_xsave(void)
 			}
 		demo_say("diagnosis: %s expected %llu, found %llu", tdxc_xsave_problem_name(p->kind),
 			 (unsigned long long)p->expected, (unsigned long long)p->found);
-		demo_say("causes that reproduce %llu exactly: %s%s%s%s",
+		demo_say("causes reproducing %llu: %s%s%s%s",
 			 (unsigned long long)p->found, causes[0] ? causes : "none found",
 			 p->causes & TDXC_XSAVE_CAUSE_OUT_OF_ORDER ? " (" : "",
 			 p->causes & TDXC_XSAVE_CAUSE_OUT_OF_ORDER
