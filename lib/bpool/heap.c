@@ -390,15 +390,6 @@ static int take_block(heap_t *h, uint64_t search, bool small, blk_t **out,
 		f = h->heads[fl][sl];
 		goto found;
 	}
-	/* First the head of the request's own class: it often fits, and
-	 * using it keeps larger blocks whole (one header read, no walk). */
-	if (fl < BP_FL_COUNT && search >= BP_SMALL &&
-	    (h->sl_map[fl] & (1u << sl))) {
-		f = h->heads[fl][sl];
-		/* Verified below; a bad header here fails there too. */
-		if (!link_ok(h, f) || wsize(f->word) >= search)
-			goto found;
-	}
 	if (!map_search(search, &fl, &sl))
 		return TDXC_ENOMEM;
 	slm = h->sl_map[fl] & (~0u << sl);
