@@ -259,6 +259,26 @@ static void case_alloc2m(const struct impl *im, uint64_t bytes, uint64_t count, 
 	im->fini(a);
 }
 
+/* 2 MiB runs when the low half is fragmented (every other frame free). */
+static void case_alloc2m_frag(const struct impl *im, uint64_t bytes, uint64_t count, const char *k)
+{
+	void *a = im->init(bytes);
+	uint64_t n = bytes >> 12, i, pa;
+	double t0;
+	for (i = 0; i < n; i++)
+		if (im->alloc(a, &pa))
+			die("fill");
+	for (i = 0; i < n; i++)
+		if ((i < n / 2 ? (i & 1) : 1) && im->free(a, i << 12))
+			die("fragment");
+	t0 = now_ns();
+	for (i = 0; i < count; i++)
+		if (im->alloc_run(a, 512, 2u << 20, &pa) || pa < bytes / 2)
+			die("alloc2m frag");
+	report(k, im->name, (now_ns() - t0) / (double)count, "ns/op");
+	im->fini(a);
+}
+
 /* init + 100 regions + commit for a 1 TiB map (storage allocated once). */
 static void case_init_1t(void)
 {
@@ -315,6 +335,7 @@ int main(void)
 		 * run short (the figure is per pair either way) */
 		case_churn(&impls[i], 64 * GIB, i ? 200000 : 2000000, "churn_64g");
 		case_alloc2m(&impls[i], 64 * GIB, 16384, "alloc2m_64g");
+		case_alloc2m_frag(&impls[i], 64 * GIB, i ? 256 : 4096, "alloc2m_frag_64g");
 	}
 	case_init_1t();
 	memset(&p, 0, sizeof(p));
