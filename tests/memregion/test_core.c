@@ -591,6 +591,44 @@ static void test_metadata_budget(void **s)
 	assert_true(tdxc_memregion_storage_size(&p) > t);
 }
 
+/* 16 TiB managed: lazily initialised metadata keeps this cheap. */
+static void test_16tib(void **s)
+{
+	struct tdxc_memregion_params p;
+	struct tdxc_memregion *mr;
+	const uint64_t top = 16384 * GiB;
+	uint64_t pa, freed;
+	size_t need;
+	void *mem;
+	(void)s;
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.max_regions = 8;
+	p.max_reservations = 4;
+	p.max_addr = top;
+	need = tdxc_memregion_storage_size(&p);
+	mem = malloc(need); /* not touched beyond what the allocator uses */
+	assert_non_null(mem);
+	assert_int_equal(tdxc_memregion_init(&mr, mem, need, &p), 0);
+	assert_int_equal(tdxc_memregion_add(mr, MiB, 2 * GiB - MiB, TDXC_MEMREGION_USABLE, 1), 0);
+	assert_int_equal(tdxc_memregion_add(mr, 4 * GiB, top - 4 * GiB, TDXC_MEMREGION_USABLE, 1), 0);
+	assert_int_equal(tdxc_memregion_reserve(mr, top - GiB, MiB, "top", 1), 0);
+	assert_int_equal(tdxc_memregion_commit(mr), 0);
+	assert_int_equal(tdxc_memregion_alloc_range(mr, 512, 2 * MiB, top - GiB, TDXC_MEMREGION_NO_LIMIT, &pa), 0);
+	assert_int_equal(pa, top - GiB + 2 * MiB);
+	assert_int_equal(tdxc_memregion_claim(mr, top - 0x1000, 0x1000), 0);
+	assert_int_equal(tdxc_memregion_claim(mr, top, 0x1000), TDXC_EFOREIGN);
+	assert_int_equal(tdxc_memregion_frame_state(mr, top - GiB), TDXC_MEMREGION_FRAME_HELD);
+	assert_int_equal(tdxc_memregion_release(mr, 1, &freed), 0);
+	assert_int_equal(freed, MiB);
+	assert_int_equal(tdxc_memregion_alloc_range(mr, 256, MiB, top - GiB, TDXC_MEMREGION_NO_LIMIT, &pa), 0);
+	assert_int_equal(pa, top - GiB);
+	assert_int_equal(tdxc_memregion_free(mr, top - 0x1000, 0x1000), 0);
+	assert_int_equal(tdxc_memregion_alloc(mr, &pa), 0);
+	assert_int_equal(pa, MiB);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_commit_e2big),
 		cmocka_unit_test(test_misc_api),
 		cmocka_unit_test(test_metadata_budget),
+		cmocka_unit_test(test_16tib),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
