@@ -246,6 +246,23 @@ static void case_churn(const struct impl *im, uint64_t bytes, uint64_t pairs, co
 	free(pa);
 }
 
+/* Alloc then free the same frame at 50 % occupancy (no random victim). */
+static void case_pair(const struct impl *im, uint64_t bytes, uint64_t pairs, const char *k)
+{
+	uint64_t n = (bytes >> 12) / 2, i, pa;
+	void *a = im->init(bytes);
+	double t0;
+	for (i = 0; i < n; i++)
+		if (im->alloc(a, &pa))
+			die("fill");
+	t0 = now_ns();
+	for (i = 0; i < pairs; i++)
+		if (im->alloc(a, &pa) || im->free(a, pa))
+			die("pair");
+	report(k, im->name, (now_ns() - t0) / (double)pairs, "ns/pair");
+	im->fini(a);
+}
+
 /* Contiguous 2 MiB (512 frames, 2 MiB aligned) runs. */
 static void case_alloc2m(const struct impl *im, uint64_t bytes, uint64_t count, const char *k)
 {
@@ -334,6 +351,7 @@ int main(void)
 		/* the baseline's scan is slow at 64 GiB: fewer pairs keep the
 		 * run short (the figure is per pair either way) */
 		case_churn(&impls[i], 64 * GIB, i ? 200000 : 2000000, "churn_64g");
+		case_pair(&impls[i], 64 * GIB, 5000000, "pair_64g");
 		case_alloc2m(&impls[i], 64 * GIB, 16384, "alloc2m_64g");
 		case_alloc2m_frag(&impls[i], 64 * GIB, i ? 256 : 4096, "alloc2m_frag_64g");
 	}
