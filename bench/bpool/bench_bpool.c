@@ -33,7 +33,7 @@
 #include <tdxcore/bpool.h>
 
 #define REGION (64u << 20)
-#define RUNS 5
+#define RUNS 7
 
 /* ------------------------------------------------- allocator table */
 
@@ -468,9 +468,11 @@ static double run_realloc(const struct alloc_impl *im)
 }
 
 #define R_GUESTS 1000
-#define R_LOOKUPS 2000000
+#define R_LOOKUPS 1000000
 static double run_registry(void)
 {
+	double v[RUNS];
+	int run;
 	struct tdxc_bpool_registry *r = calloc(1, sizeof(*r));
 	uint32_t *ids = malloc(R_LOOKUPS * sizeof(uint32_t));
 	size_t nexus_len = 16u << 20, i;
@@ -489,22 +491,25 @@ static double run_registry(void)
 		}
 	for (i = 0; i < R_LOOKUPS; i++)
 		ids[i] = (uint32_t)((rnd() % R_GUESTS + 1) * 37 + 1);
-	t0 = now_ns();
-	for (i = 0; i < R_LOOKUPS; i++) {
-		struct tdxc_bpool *h;
-		if (tdxc_bpool_guest_heap(r, ids[i], &h)) {
-			fprintf(stderr, "lookup failed\n");
-			exit(1);
+	for (run = 0; run < RUNS; run++) {
+		t0 = now_ns();
+		for (i = 0; i < R_LOOKUPS; i++) {
+			struct tdxc_bpool *h;
+			if (tdxc_bpool_guest_heap(r, ids[i], &h)) {
+				fprintf(stderr, "lookup failed\n");
+				exit(1);
+			}
+			acc += (uintptr_t)h;
 		}
-		acc += (uintptr_t)h;
+		t1 = now_ns();
+		v[run] = (t1 - t0) / R_LOOKUPS;
 	}
-	t1 = now_ns();
 	if (acc == 1)
 		printf("#\n");
 	free(ids);
 	free(nexus);
 	free(r);
-	return (t1 - t0) / R_LOOKUPS;
+	return median(v, RUNS);
 }
 
 int main(void)

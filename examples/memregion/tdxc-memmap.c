@@ -128,7 +128,15 @@ static void type_str(const struct tdxc_memregion_region *r, char *buf, size_t n)
 		snprintf(buf, n, "%s", tdxc_memregion_type_name(r->type));
 }
 
-int main(int argc, char **argv)
+/* Buffers owned by main(), released on every exit path. */
+struct bufs {
+	struct resv_arg *resv;
+	uint64_t *rel;
+	char *text;
+	void *storage;
+};
+
+static int run(int argc, char **argv, struct bufs *B)
 {
 	struct tdxc_memregion_params p;
 	struct tdxc_memregion *mr;
@@ -144,8 +152,8 @@ int main(int argc, char **argv)
 	int json = 0, rc, a;
 	FILE *f;
 
-	resv = calloc((size_t)argc, sizeof(*resv));
-	rel = calloc((size_t)argc, sizeof(*rel));
+	resv = B->resv = calloc((size_t)argc, sizeof(*resv));
+	rel = B->rel = calloc((size_t)argc, sizeof(*rel));
 	if (!resv || !rel)
 		return 1;
 	for (a = 1; a < argc; a++) {
@@ -183,7 +191,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tdxc-memmap: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	text = read_all(f, &len);
+	text = B->text = read_all(f, &len);
 	if (f != stdin)
 		fclose(f);
 	if (!text) {
@@ -218,7 +226,7 @@ int main(int argc, char **argv)
 	p.max_reservations = nresv ? (uint32_t)nresv : 1;
 	p.max_addr = maxaddr ? maxaddr : 4096;
 	need = tdxc_memregion_storage_size(&p);
-	storage = need ? aligned_alloc(64, (need + 63) & ~(size_t)63) : NULL;
+	storage = B->storage = need ? aligned_alloc(64, (need + 63) & ~(size_t)63) : NULL;
 	if (!storage) {
 		fprintf(stderr, "tdxc-memmap: cannot size the allocator\n");
 		return 1;
@@ -283,9 +291,16 @@ int main(int argc, char **argv)
 		printf(",\"event\":%llu}", (unsigned long long)rv.event);
 	}
 	printf("]}\n");
-	free(storage);
-	free(text);
-	free(resv);
-	free(rel);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bufs b = {NULL, NULL, NULL, NULL};
+	int rc = run(argc, argv, &b);
+	free(b.resv);
+	free(b.rel);
+	free(b.text);
+	free(b.storage);
+	return rc;
 }

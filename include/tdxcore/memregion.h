@@ -168,6 +168,9 @@ struct tdxc_memregion;
  *         already accepted" (counted as success: the library keeps its own
  *         accepted bitmap and never trusts that answer to skip later
  *         calls); a negative value on failure.
+ * The callback runs inside the allocator call that needs the memory: it
+ * must not call into the same allocator object. It may be slow (it runs
+ * TDCALLs); the library holds no lock of its own while it runs.
  */
 typedef int (*tdxc_memregion_accept_fn)(void *opaque, uint64_t base,
 					uint64_t length);
@@ -535,7 +538,8 @@ TDXC_API int tdxc_memregion_region_get(const struct tdxc_memregion *mr,
 				       struct tdxc_memregion_region *out);
 
 /**
- * Reservation record @p index (in the order they were made).
+ * Reservation record @p index (in the order they were made; released
+ * records stay listed). ram_bytes is 0 before commit.
  * @return 0; TDXC_EINVAL NULL argument; TDXC_ENOENT @p index too large.
  */
 TDXC_API int

@@ -142,7 +142,8 @@ static inline bool link_ok(const heap_t *h, const blk_t *p)
 	return false;
 }
 
-static void poison(heap_t *h, const void *at, uint32_t problem)
+static __attribute__((cold)) void poison(heap_t *h, const void *at,
+					 uint32_t problem)
 {
 	if (!(h->state & TDXC_BPOOL_STATE_POISONED)) {
 		h->state |= TDXC_BPOOL_STATE_POISONED;
@@ -151,7 +152,8 @@ static void poison(heap_t *h, const void *at, uint32_t problem)
 	}
 }
 
-static inline int corrupt(heap_t *h, const void *at, uint32_t problem)
+static __attribute__((cold, noinline)) int corrupt(heap_t *h, const void *at,
+						   uint32_t problem)
 {
 	poison(h, at, problem);
 	return TDXC_ECORRUPT;
@@ -390,15 +392,6 @@ static int take_block(heap_t *h, uint64_t search, bool small, blk_t **out,
 		f = h->heads[fl][sl];
 		goto found;
 	}
-	/* First the head of the request's own class: it often fits, and
-	 * using it keeps larger blocks whole (one header read, no walk). */
-	if (fl < BP_FL_COUNT && search >= BP_SMALL &&
-	    (h->sl_map[fl] & (1u << sl))) {
-		f = h->heads[fl][sl];
-		/* Verified below; a bad header here fails there too. */
-		if (!link_ok(h, f) || wsize(f->word) >= search)
-			goto found;
-	}
 	if (!map_search(search, &fl, &sl))
 		return TDXC_ENOMEM;
 	slm = h->sl_map[fl] & (~0u << sl);
@@ -467,7 +460,7 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 {
 	heap_t *h;
 	uint64_t need, search, fsize, rem, gap = 0;
-	blk_t *f, *g, *b;
+	blk_t *f = NULL, *g = NULL, *b;
 	int rc = ctx_rw(hp, &h);
 
 	if (rc)
@@ -564,7 +557,9 @@ struct bctx {
  * tell an interior pointer (EINTERIOR) from a damaged header (ECORRUPT).
  * Error path only; bounded by the pool size.
  */
-static int classify(heap_t *h, const struct bp_pool *pl, uintptr_t b)
+static __attribute__((cold, noinline)) int classify(heap_t *h,
+						     const struct bp_pool *pl,
+						     uintptr_t b)
 {
 	uintptr_t cur = pl->start, sent = pl->end - BP_HDR;
 	while (cur < sent) {

@@ -374,7 +374,8 @@ TDXC_API int tdxc_memregion_add_dmesg(struct tdxc_memregion *mr,
 {
 	struct tdxc_memregion_region r;
 	size_t off = 0;
-	uint32_t line = 0, n = 0;
+	uint32_t line = 0;
+	uint64_t n = 0;
 	int rc;
 
 	if (bad_line)

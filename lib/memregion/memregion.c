@@ -76,6 +76,7 @@ struct mr_layout {
 	size_t off_raw, off_res, off_resv, off_b, off_owner, off_parent,
 		off_order, off_init, off_plain, off_hist, off_pending, total;
 	size_t off_lvl[MR_MAX_LEVELS];
+	size_t off_fw[MR_MAX_LEVELS];
 	uint64_t lvl_words[MR_MAX_LEVELS];
 	uint32_t nlevels;
 	uint64_t nframes, nsect, nunits;
@@ -159,6 +160,8 @@ static int compute_layout(const struct tdxc_memregion_params *q,
 	rc |= take_bytes(&cur, R, 4, &l->off_order);
 	for (k = 0; k < l->nlevels; k++)
 		rc |= take_bytes(&cur, l->lvl_words[k], 8, &l->off_lvl[k]);
+	for (k = 0; k + 1 < l->nlevels; k++)
+		rc |= take_bytes(&cur, l->lvl_words[k + 1], 8, &l->off_fw[k]);
 	rc |= take_bytes(&cur, (l->nsect + 63) >> 6, 8, &l->off_init);
 	rc |= take_bytes(&cur, (l->nsect + 63) >> 6, 8, &l->off_plain);
 	rc |= take_bytes(&cur, (l->nunits + 63) >> 6, 8, &l->off_pending);
@@ -218,6 +221,11 @@ TDXC_API int tdxc_memregion_init(struct tdxc_memregion **out, void *storage,
 	for (k = 0; k < l.nlevels; k++) {
 		mr->lvl_words[k] = l.lvl_words[k];
 		mr->lvl[k] = (uint64_t *)(void *)(base + l.off_lvl[k]);
+	}
+	mr->fw_nlevels = l.nlevels - 1;
+	for (k = 0; k + 1 < l.nlevels; k++) {
+		mr->fw_words[k] = l.lvl_words[k + 1];
+		mr->fw[k] = (uint64_t *)(void *)(base + l.off_fw[k]);
 	}
 	mr->raw = (struct mr_ent *)(void *)(base + l.off_raw);
 	mr->res = (struct mr_ent *)(void *)(base + l.off_res);
@@ -605,29 +613,51 @@ static uint64_t avail_bytes(const struct tdxc_memregion *mr, uint64_t a,
 
 /* ------------------------------------------------------- summary levels */
 
-static void set_up(struct tdxc_memregion *mr, unsigned k, uint64_t i)
+static void tree_set_up(uint64_t *const *L, unsigned nlev, unsigned k,
+			uint64_t i)
 {
 	for (;;) {
-		uint64_t *w = &mr->lvl[k][i >> 6];
+		uint64_t *w = &L[k][i >> 6];
 		uint64_t old = *w;
 		*w = old | (UINT64_C(1) << (i & 63));
-		if (old || k + 1 >= mr->nlevels)
+		if (old || k + 1 >= nlev)
 			return;
 		i >>= 6;
 		k++;
 	}
 }
 
-static void clear_up(struct tdxc_memregion *mr, unsigned k, uint64_t i)
+static void tree_clear_up(uint64_t *const *L, unsigned nlev, unsigned k,
+			  uint64_t i)
 {
 	for (;;) {
-		uint64_t *w = &mr->lvl[k][i >> 6];
+		uint64_t *w = &L[k][i >> 6];
 		*w &= ~(UINT64_C(1) << (i & 63));
-		if (*w || k + 1 >= mr->nlevels)
+		if (*w || k + 1 >= nlev)
 			return;
 		i >>= 6;
 		k++;
 	}
+}
+
+static inline void set_up(struct tdxc_memregion *mr, unsigned k, uint64_t i)
+{
+	tree_set_up(mr->lvl, mr->nlevels, k, i);
+}
+
+static inline void clear_up(struct tdxc_memregion *mr, unsigned k, uint64_t i)
+{
+	tree_clear_up(mr->lvl, mr->nlevels, k, i);
+}
+
+static inline void fw_set_up(struct tdxc_memregion *mr, unsigned k, uint64_t i)
+{
+	tree_set_up(mr->fw, mr->fw_nlevels, k, i);
+}
+
+static inline void fw_clear_up(struct tdxc_memregion *mr, unsigned k, uint64_t i)
+{
+	tree_clear_up(mr->fw, mr->fw_nlevels, k, i);
 }
 
 static inline bool sect_init(const struct tdxc_memregion *mr, uint64_t s)
@@ -694,15 +724,23 @@ TDXC_HIDDEN void tdxc__memregion_section_compute(const struct tdxc_memregion *mr
 static void section_init(struct tdxc_memregion *mr, uint64_t s)
 {
 	uint64_t *f = mr->lvl[0] + s * MR_SECT_WORDS;
-	uint64_t l1 = 0;
+	uint64_t l1 = 0, full = 0;
 	bool pl;
 	unsigned w;
 
 	tdxc__memregion_section_compute(mr, s, f, &pl);
-	for (w = 0; w < MR_SECT_WORDS; w++)
+	for (w = 0; w < MR_SECT_WORDS; w++) {
 		if (f[w])
 			l1 |= UINT64_C(1) << w;
+		if (f[w] == ~UINT64_C(0))
+			full |= UINT64_C(1) << w;
+	}
 	mr->lvl[1][s] = l1;
+	mr->fw[0][s] = full;
+	if (full)
+		fw_set_up(mr, 1, s);
+	else
+		fw_clear_up(mr, 1, s);
 	if (mr->hist)
 		tdxc__memset(mr->hist + s * MR_SECT_WORDS, 0, MR_SECT_WORDS * 8);
 	mr->sect_init[s >> 6] |= UINT64_C(1) << (s & 63);
@@ -839,6 +877,58 @@ static uint64_t find_free_from(struct tdxc_memregion *mr, uint64_t pfn)
 	}
 }
 
+/* Lowest all-free level-0 word >= w (initialising sections); MR_NONE if none. */
+static uint64_t find_full_from(struct tdxc_memregion *mr, uint64_t w)
+{
+	for (;;) {
+		uint64_t s, i, x;
+		unsigned k;
+		bool found = false, restart = false;
+
+		if (w >= mr->nsect * MR_SECT_WORDS)
+			return MR_NONE;
+		s = w >> 6;
+		if (sect_init(mr, s)) {
+			x = mr->fw[0][s] & (~UINT64_C(0) << (w & 63));
+			if (x)
+				return (s << 6) | ctz64(x);
+		} else if (mr_bit(mr->fw[1], s)) {
+			section_init(mr, s);
+			continue;
+		}
+		k = 1;
+		i = s + 1;
+		for (;;) {
+			if ((i >> 6) >= mr->fw_words[k])
+				break;
+			x = mr->fw[k][i >> 6] & (~UINT64_C(0) << (i & 63));
+			if (x) {
+				i = (i & ~UINT64_C(63)) | ctz64(x);
+				found = true;
+				break;
+			}
+			if (k + 1 >= mr->fw_nlevels)
+				break;
+			i = (i >> 6) + 1;
+			k++;
+		}
+		if (!found)
+			return MR_NONE;
+		while (k > 0) {
+			if (k == 1 && !sect_init(mr, i)) {
+				section_init(mr, i);
+				w = i << 6;
+				restart = true;
+				break;
+			}
+			k--;
+			i = (i << 6) | ctz64(mr->fw[k][i]);
+		}
+		if (!restart)
+			return i;
+	}
+}
+
 /* Clear free bits of frames [a, b) (all in initialised sections). */
 static void range_take(struct tdxc_memregion *mr, uint64_t a, uint64_t b)
 {
@@ -851,6 +941,8 @@ static void range_take(struct tdxc_memregion *mr, uint64_t a, uint64_t b)
 		mr->lvl[0][w] = old & ~m;
 		if (old && !mr->lvl[0][w])
 			clear_up(mr, 1, w);
+		if (old == ~UINT64_C(0))
+			fw_clear_up(mr, 0, w);
 		if (mr->hist)
 			mr->hist[w] &= ~m;
 		a = (w << 6) + hi;
@@ -872,6 +964,8 @@ static uint64_t range_give(struct tdxc_memregion *mr, uint64_t a, uint64_t b,
 		mr->lvl[0][w] = old | m;
 		if (!old)
 			set_up(mr, 1, w);
+		if ((old | m) == ~UINT64_C(0) && old != ~UINT64_C(0))
+			fw_set_up(mr, 0, w);
 		if (mr->hist) {
 			if (freed)
 				mr->hist[w] |= m;
@@ -1097,6 +1191,8 @@ TDXC_API int tdxc_memregion_commit(struct tdxc_memregion *mr)
 	}
 	for (k = 2; k < mr->nlevels; k++)
 		tdxc__memset(mr->lvl[k], 0, mr->lvl_words[k] * 8);
+	for (k = 1; k < mr->fw_nlevels; k++)
+		tdxc__memset(mr->fw[k], 0, mr->fw_words[k] * 8);
 	tdxc__memset(mr->sect_init, 0, ((mr->nsect + 63) >> 6) * 8);
 	tdxc__memset(mr->sect_plain, 0, ((mr->nsect + 63) >> 6) * 8);
 	tdxc__memset(mr->pending, 0, ((mr->nunits + 63) >> 6) * 8);
@@ -1122,6 +1218,10 @@ TDXC_API int tdxc_memregion_commit(struct tdxc_memregion *mr)
 			if (mr->lvl[k - 1][w])
 				mr->lvl[k][w >> 6] |= UINT64_C(1) << (w & 63);
 	}
+	/* Full-word tree: same section bits ("may hold a full word"). */
+	tdxc__memcpy(mr->fw[1], mr->lvl[2], mr->fw_words[1] * 8);
+	for (k = 2; k < mr->fw_nlevels; k++)
+		tdxc__memcpy(mr->fw[k], mr->lvl[k + 1], mr->fw_words[k] * 8);
 	mr->free_frames = free_bytes >> MR_PAGE_SHIFT;
 	mr->committed = 1;
 	return 0;
@@ -1146,6 +1246,8 @@ TDXC_API int tdxc_memregion_alloc(struct tdxc_memregion *mr, uint64_t *pa)
 		if (rc)
 			return rc;
 	}
+	if (mr->lvl[0][pfn >> 6] == ~UINT64_C(0))
+		fw_clear_up(mr, 0, pfn >> 6);
 	clear_up(mr, 0, pfn);
 	if (mr->hist)
 		mr->hist[pfn >> 6] &= ~(UINT64_C(1) << (pfn & 63));
@@ -1224,11 +1326,30 @@ TDXC_API int tdxc_memregion_alloc_range(struct tdxc_memregion *mr,
 		return TDXC_ENOMEM;
 	pos = lo;
 	for (;;) {
-		uint64_t p = find_free_from(mr, pos), start, z;
-		if (p == MR_NONE || p >= hi)
-			return TDXC_ENOMEM;
-		start = (p + af - 1) & ~(af - 1);
-		if (start < p || start >= hi || frames > hi - start)
+		uint64_t start, z;
+		if (af >= 64 && frames >= 64) {
+			/* The run starts on a whole free word: search the
+			 * full-word tree, skipping fragmented memory at once. */
+			uint64_t c = (pos + af - 1) & ~(af - 1), w;
+			if (c < pos || c >= hi)
+				return TDXC_ENOMEM;
+			w = find_full_from(mr, c >> 6);
+			if (w == MR_NONE)
+				return TDXC_ENOMEM;
+			start = ((w << 6) + af - 1) & ~(af - 1);
+			if (start != w << 6) {
+				pos = start;
+				continue;
+			}
+		} else {
+			uint64_t p = find_free_from(mr, pos);
+			if (p == MR_NONE || p >= hi)
+				return TDXC_ENOMEM;
+			start = (p + af - 1) & ~(af - 1);
+			if (start < p)
+				return TDXC_ENOMEM;
+		}
+		if (start >= hi || frames > hi - start)
 			return TDXC_ENOMEM;
 		z = first_nonfree(mr, start, start + frames);
 		if (z == MR_NONE) {
@@ -1316,6 +1437,8 @@ TDXC_API int tdxc_memregion_free(struct tdxc_memregion *mr, uint64_t base,
 	    mr_bit(mr->sect_plain, s) && !mr_bit(mr->lvl[0], p0)) {
 		/* fast path: one allocated frame in a plain section */
 		set_up(mr, 0, p0);
+		if (mr->lvl[0][p0 >> 6] == ~UINT64_C(0))
+			fw_set_up(mr, 0, p0 >> 6);
 		if (mr->hist)
 			mr->hist[p0 >> 6] |= UINT64_C(1) << (p0 & 63);
 		mr->free_frames++;
@@ -1657,14 +1780,19 @@ TDXC_HIDDEN int tdxc__memregion_check(const struct tdxc_memregion *mr)
 		return TDXC_ECORRUPT;
 	for (s = 0; s < mr->nsect; s++) {
 		bool pl;
-		uint64_t l1 = 0;
+		uint64_t l1 = 0, full = 0;
 		unsigned w;
 		tdxc__memregion_section_compute(mr, s, buf, &pl);
 		if (!sect_init(mr, s)) {
 			uint64_t n = 0;
-			for (w = 0; w < MR_SECT_WORDS; w++)
+			bool anyfull = false;
+			for (w = 0; w < MR_SECT_WORDS; w++) {
 				n += popcount64(buf[w]);
+				anyfull |= buf[w] == ~UINT64_C(0);
+			}
 			if (n && !mr_bit(mr->lvl[2], s))
+				return TDXC_ECORRUPT;
+			if (anyfull && !mr_bit(mr->fw[1], s))
 				return TDXC_ECORRUPT;
 			free_n += n;
 			continue;
@@ -1675,10 +1803,14 @@ TDXC_HIDDEN int tdxc__memregion_check(const struct tdxc_memregion *mr)
 				return TDXC_ECORRUPT; /* free but not available */
 			if (f)
 				l1 |= UINT64_C(1) << w;
+			if (f == ~UINT64_C(0))
+				full |= UINT64_C(1) << w;
 			free_n += popcount64(f);
 			alloc_n += popcount64(buf[w] & ~f);
 		}
 		if (l1 != mr->lvl[1][s] || mr_bit(mr->lvl[2], s) != (l1 != 0))
+			return TDXC_ECORRUPT;
+		if (full != mr->fw[0][s] || mr_bit(mr->fw[1], s) != (full != 0))
 			return TDXC_ECORRUPT;
 		if (mr_bit(mr->sect_plain, s) != pl)
 			return TDXC_ECORRUPT;
@@ -1688,6 +1820,14 @@ TDXC_HIDDEN int tdxc__memregion_check(const struct tdxc_memregion *mr)
 		for (w = 0; w < (mr->lvl_words[k] << 6); w++) {
 			bool child = w < mr->lvl_words[k - 1] && mr->lvl[k - 1][w];
 			if (mr_bit(mr->lvl[k], w) != child)
+				return TDXC_ECORRUPT;
+		}
+	}
+	for (k = 2; k < mr->fw_nlevels; k++) {
+		uint64_t w;
+		for (w = 0; w < (mr->fw_words[k] << 6); w++) {
+			bool child = w < mr->fw_words[k - 1] && mr->fw[k - 1][w];
+			if (mr_bit(mr->fw[k], w) != child)
 				return TDXC_ECORRUPT;
 		}
 	}

@@ -62,6 +62,13 @@ struct tdxc_memregion {
 	uint64_t nunits;
 	uint64_t lvl_words[MR_MAX_LEVELS];
 	uint64_t *lvl[MR_MAX_LEVELS];
+	/* Full-word tree: level 0 has one bit per level-0 word that is all
+	 * free, level 1 one bit per section (lazy like lvl[2]), and so on;
+	 * it finds 64-frame-aligned runs for contiguous allocation. */
+	uint64_t fw_words[MR_MAX_LEVELS];
+	uint64_t *fw[MR_MAX_LEVELS];
+	uint32_t fw_nlevels;
+	uint32_t pad0;
 	uint64_t *sect_init;
 	uint64_t *sect_plain;
 	uint64_t *hist;    /* freed-since-available bits, or NULL */

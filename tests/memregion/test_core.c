@@ -494,6 +494,141 @@ static void test_commit_e2big(void **s)
 	box_free(&b);
 }
 
+static size_t dumped;
+static void count_emit(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	(void)text;
+	dumped += len;
+}
+
+/* NULL objects and arguments, dump and type names. */
+static void test_misc_api(void **s)
+{
+	struct mr_box b;
+	struct tdxc_memregion_stats st;
+	struct tdxc_memregion_region r;
+	struct tdxc_memregion_reservation rv;
+	uint64_t pa;
+	uint8_t junk[64];
+	(void)s;
+	memset(junk, 0, sizeof(junk));
+	box_init(&b, 4, 4, 64 * MiB, 0);
+	assert_int_equal(tdxc_memregion_add(b.mr, 0, 64 * MiB, TDXC_MEMREGION_USABLE, 1), 0);
+	assert_int_equal(tdxc_memregion_dump(b.mr, count_emit, NULL), TDXC_ESTATE);
+	assert_int_equal(tdxc_memregion_reserve(b.mr, 0x1000, 0x1000, "early", 7), 0);
+	assert_int_equal(tdxc_memregion_reservation_get(b.mr, 0, &rv), 0);
+	assert_int_equal(rv.ram_bytes, 0); /* before commit */
+	assert_int_equal(tdxc_memregion_release(b.mr, 7, &pa), 0);
+	assert_int_equal(pa, 0);
+	assert_int_equal(tdxc_memregion_commit(b.mr), 0);
+	assert_int_equal(tdxc_memregion_frame_state(b.mr, 0x1000), TDXC_MEMREGION_FRAME_FREE);
+	box_touch_all(&b);
+	box_snap(&b);
+	assert_int_equal(tdxc_memregion_add(NULL, 0, 1, 1, 1), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_add((struct tdxc_memregion *)(void *)junk, 0, 1, 1, 1), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_add_e820(NULL, junk, 20), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_add_efi(NULL, junk, 48, 48, 0), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_add_dmesg(NULL, "x", 1, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_add_unaccepted_table(NULL, 0, junk, 24), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_set_accept_fn(NULL, NULL, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_commit(NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_reserve(NULL, 0, 1, "x", 1), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_alloc(NULL, &pa), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_alloc_range(NULL, 1, 0, 0, 4096, &pa), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_free(NULL, 0, 4096), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_accept(NULL, 0, 4096), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_accept(b.mr, 0, 0), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_accept_all(NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_stats(NULL, &st), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_stats(b.mr, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_region_get(NULL, 0, &r), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_region_get(b.mr, 0, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_region_get(b.mr, 1, &r), TDXC_ENOENT);
+	assert_int_equal(tdxc_memregion_reservation_get(NULL, 0, &rv), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_reservation_get(b.mr, 0, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_frame_state(NULL, 0), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_dump(NULL, count_emit, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_memregion_dump(b.mr, NULL, NULL), TDXC_EINVAL);
+	/* no accept callback needed: nothing is pending */
+	assert_int_equal(tdxc_memregion_accept_all(b.mr), 0);
+	assert_int_equal(tdxc_memregion_accept(b.mr, 0x1234, 0x10), 0);
+	dumped = 0;
+	assert_int_equal(tdxc_memregion_dump(b.mr, count_emit, NULL), 0);
+	assert_true(dumped > 100);
+	box_unchanged(&b);
+	assert_string_equal(tdxc_memregion_type_name(TDXC_MEMREGION_USABLE), "usable");
+	assert_string_equal(tdxc_memregion_type_name(TDXC_MEMREGION_SOFT_RESERVED), "soft_reserved");
+	assert_string_equal(tdxc_memregion_type_name(TDXC_MEMREGION_UNKNOWN), "unknown");
+	assert_string_equal(tdxc_memregion_type_name(0), "invalid");
+	assert_string_equal(tdxc_memregion_type_name(99), "invalid");
+	assert_int_equal(tdxc_memregion_storage_size(NULL), 0);
+	assert_int_equal(tdxc_modules() & TDXC_MOD_MEMREGION, TDXC_MOD_MEMREGION);
+	box_free(&b);
+}
+
+/* Metadata stays within 64 KiB per GiB managed; 16 TiB is supported. */
+static void test_metadata_budget(void **s)
+{
+	struct tdxc_memregion_params p;
+	size_t a, b, t;
+	(void)s;
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.max_regions = 128;
+	p.max_reservations = 64;
+	p.max_addr = GiB;
+	a = tdxc_memregion_storage_size(&p);
+	p.max_addr = 64 * GiB;
+	b = tdxc_memregion_storage_size(&p);
+	assert_true(a > 0 && b > a);
+	assert_true(b / 64 <= 64 * 1024);
+	assert_true((b - a) / 63 >= 32 * 1024); /* one bit per frame at least */
+	p.max_addr = 16384 * GiB;
+	t = tdxc_memregion_storage_size(&p);
+	assert_true(t > 0 && t / 16384 <= 64 * 1024);
+	p.flags = TDXC_MEMREGION_F_TRACK_FREED;
+	assert_true(tdxc_memregion_storage_size(&p) > t);
+}
+
+/* 16 TiB managed: lazily initialised metadata keeps this cheap. */
+static void test_16tib(void **s)
+{
+	struct tdxc_memregion_params p;
+	struct tdxc_memregion *mr;
+	const uint64_t top = 16384 * GiB;
+	uint64_t pa, freed;
+	size_t need;
+	void *mem;
+	(void)s;
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.max_regions = 8;
+	p.max_reservations = 4;
+	p.max_addr = top;
+	need = tdxc_memregion_storage_size(&p);
+	mem = malloc(need); /* not touched beyond what the allocator uses */
+	assert_non_null(mem);
+	assert_int_equal(tdxc_memregion_init(&mr, mem, need, &p), 0);
+	assert_int_equal(tdxc_memregion_add(mr, MiB, 2 * GiB - MiB, TDXC_MEMREGION_USABLE, 1), 0);
+	assert_int_equal(tdxc_memregion_add(mr, 4 * GiB, top - 4 * GiB, TDXC_MEMREGION_USABLE, 1), 0);
+	assert_int_equal(tdxc_memregion_reserve(mr, top - GiB, MiB, "top", 1), 0);
+	assert_int_equal(tdxc_memregion_commit(mr), 0);
+	assert_int_equal(tdxc_memregion_alloc_range(mr, 512, 2 * MiB, top - GiB, TDXC_MEMREGION_NO_LIMIT, &pa), 0);
+	assert_int_equal(pa, top - GiB + 2 * MiB);
+	assert_int_equal(tdxc_memregion_claim(mr, top - 0x1000, 0x1000), 0);
+	assert_int_equal(tdxc_memregion_claim(mr, top, 0x1000), TDXC_EFOREIGN);
+	assert_int_equal(tdxc_memregion_frame_state(mr, top - GiB), TDXC_MEMREGION_FRAME_HELD);
+	assert_int_equal(tdxc_memregion_release(mr, 1, &freed), 0);
+	assert_int_equal(freed, MiB);
+	assert_int_equal(tdxc_memregion_alloc_range(mr, 256, MiB, top - GiB, TDXC_MEMREGION_NO_LIMIT, &pa), 0);
+	assert_int_equal(pa, top - GiB);
+	assert_int_equal(tdxc_memregion_free(mr, top - 0x1000, 0x1000), 0);
+	assert_int_equal(tdxc_memregion_alloc(mr, &pa), 0);
+	assert_int_equal(pa, MiB);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +647,9 @@ int main(void)
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_alloc_range_errors),
 		cmocka_unit_test(test_commit_e2big),
+		cmocka_unit_test(test_misc_api),
+		cmocka_unit_test(test_metadata_budget),
+		cmocka_unit_test(test_16tib),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,7 +133,8 @@ static void op_alloc(struct mr_box *b)
 
 static void op_alloc_range(struct mr_box *b)
 {
-	uint64_t n = 1 + rnd() % 40, align = 4096ull << (rnd() % 10);
+	uint64_t n = rnd() % 3 ? 1 + rnd() % 40 : 64 + rnd() % 700;
+	uint64_t align = 4096ull << (rnd() % 10);
 	uint64_t lo = (rnd() % NF) & ~7ull, hi = lo + 1 + rnd() % 3000, pa, s, f;
 	int rc, found = 0;
 	if (rnd() % 8 == 0)
