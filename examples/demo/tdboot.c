@@ -12,6 +12,7 @@
  * Four APs are threads running the library's firmware model (OVMF
  * behaviour) over one shared mailbox page.
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
