@@ -213,8 +213,14 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
 		} else {
-			fprintf(stderr, "usage: %s [--json]\n", argv[0]);
-			return 2;
+			int help = strcmp(argv[i], "--help") == 0;
+			fprintf(help ? stdout : stderr,
+				"usage: %s [--json]\n"
+				"A simulated confidential-VM bring-up through every libtdxcore "
+				"module.\nExit status: 0 all sections pass, 1 a section failed, "
+				"77 a section needs\nan optional dependency this build lacks, "
+				"2 usage error.\n", argv[0]);
+			return help ? 0 : 2;
 		}
 	}
 	tdxc_version(&ver);
