@@ -430,7 +430,7 @@ static void irqf_round_trip(int compress)
 	irqf_ops(&a, 0x1234567);
 	irqf_ops(&a, 0x7654321);
 	irqf_ops(&b, 0x999);
-	assert_int_equal(snap_build(&bl, TDXC_SNAPSHOT_VTL_NONE, compress, irqf_add, &a), 0);
+	assert_int_equal(snap_build(&bl, 2, compress, irqf_add, &a), 0);
 	assert_int_equal(restore_blob(&bl, irqf_restore_fn, &b), 0);
 	irqf_assert_equal(&a, &b);
 	irqf_ops(&a, 0xabcdef);
@@ -491,6 +491,20 @@ static void test_irqfilter_corruption(void **st)
 	assert_int_equal(tdxc_irqfilter_snapshot_restore(NULL, NULL), TDXC_EINVAL);
 	assert_memory_equal(before, b.mem, b.len);
 	free(before);
+	/* producer below the paravisor level */
+	{
+		struct tdxc_snapshot_writer w, wb;
+		uint8_t prod[3] = { 0, 1, TDXC_SNAPSHOT_VTL_NONE };
+		unsigned k;
+		rr.len = plen;
+		for (k = 0; k < 3; k++) {
+			expect_raw(prod[k], &rr, 1, irqf_restore_fn, &b, b.mem, b.len, TDXC_EPERM);
+			assert_int_equal(tdxc_snapshot_writer_init(&w, NULL, 0, prod[k]), 0);
+			memcpy(&wb, &w, sizeof(w));
+			assert_int_equal(tdxc_irqfilter_snapshot_add(a.part, &w), TDXC_EPERM);
+			assert_memory_equal(&w, &wb, sizeof(w));
+		}
+	}
 	forward_compat(&bl, TDXC_SNAPSHOT_MOD_IRQFILTER, 0, 2, irqf_restore_fn, &b);
 	irqf_assert_equal(&a, &b);
 	free(p);
@@ -550,6 +564,81 @@ static void test_mixed_container(void **st)
 	free(fb.mem);
 }
 
+/* Damage to a compressed container and a record under the wrong module id
+ * never reach the object. */
+static void test_compressed_and_wrong_module(void **st)
+{
+	struct vps a, b;
+	struct irqf f;
+	struct vadd add;
+	struct blob bl, bad;
+	struct vrestore vr;
+	struct tdxc_snapshot_reader r;
+	uint8_t *before, *small;
+	size_t plen;
+	uint8_t *p;
+	struct raw_rec rr;
+	(void)st;
+
+	vps_init(&a, TDXC_VTLCTX_CAP_ALL, 0, 0x1);
+	vps_init(&b, TDXC_VTLCTX_CAP_ALL, 0, 0x1);
+	irqf_init(&f, NVP, 4);
+	vp_scramble(a.vp[0], 11);
+	add.v = &a;
+	add.only = 0;
+	assert_int_equal(snap_build(&bl, OWNER, 1, vtlctx_add, &add), 0);
+	vr.s = b.vp[0];
+	vr.index = 0;
+	before = malloc(b.len);
+	memcpy(before, b.mem[0], b.len);
+	bad.p = malloc(bl.len);
+	bad.scratch = NULL;
+
+	/* decompression bomb: the stream inflates to more than records_length */
+	memcpy(bad.p, bl.p, bl.len);
+	bad.len = bl.len;
+	tdxc__put_le64(bad.p + 24, tdxc__le64(bad.p + 24) - 8);
+	tdxc__put_le32(bad.p + bad.len - 4, tdxc_crc32(0, bad.p, bad.len - 4));
+	assert_int_equal(restore_blob(&bad, vtlctx_restore_fn, &vr), TDXC_EMALFORMED);
+	/* ... or to less */
+	tdxc__put_le64(bad.p + 24, tdxc__le64(bl.p + 24) + 8);
+	tdxc__put_le32(bad.p + bad.len - 4, tdxc_crc32(0, bad.p, bad.len - 4));
+	assert_int_equal(restore_blob(&bad, vtlctx_restore_fn, &vr), TDXC_EMALFORMED);
+	/* a flipped bit in the stream */
+	memcpy(bad.p, bl.p, bl.len);
+	bad.p[60] ^= 0x20;
+	assert_int_equal(restore_blob(&bad, vtlctx_restore_fn, &vr), TDXC_ECHECKSUM);
+	/* the stream damaged but the CRC made to match */
+	tdxc__put_le32(bad.p + bad.len - 4, tdxc_crc32(0, bad.p, bad.len - 4));
+	assert_true(restore_blob(&bad, vtlctx_restore_fn, &vr) < 0);
+	/* scratch too small to inflate into */
+	small = malloc(64);
+	assert_int_equal(tdxc_snapshot_open(&r, bl.p, bl.len, small, 64), TDXC_ENOSPC);
+	free(small);
+	assert_memory_equal(before, b.mem[0], b.len);
+
+	/* a vtlctx blob filed as irqfilter, an irqfilter blob filed as vtlctx */
+	blob_free(&bl);
+	assert_int_equal(snap_build(&bl, OWNER, 0, vtlctx_add, &add), 0);
+	p = snap_payload(&bl, TDXC_SNAPSHOT_MOD_VTLCTX, 0, &plen);
+	rr = (struct raw_rec){ TDXC_SNAPSHOT_MOD_IRQFILTER, 1, 0, p, plen };
+	expect_raw(OWNER, &rr, 1, irqf_restore_fn, &f, f.mem, f.len, TDXC_EBADSIG);
+	free(p);
+	blob_free(&bl);
+	assert_int_equal(snap_build(&bl, OWNER, 0, irqf_add, &f), 0);
+	p = snap_payload(&bl, TDXC_SNAPSHOT_MOD_IRQFILTER, 0, &plen);
+	rr = (struct raw_rec){ TDXC_SNAPSHOT_MOD_VTLCTX, 1, 0, p, plen };
+	expect_raw(OWNER, &rr, 1, vtlctx_restore_fn, &vr, b.mem[0], b.len, TDXC_EBADSIG);
+	free(p);
+
+	free(before);
+	free(bad.p);
+	blob_free(&bl);
+	vps_free(&a);
+	vps_free(&b);
+	free(f.mem);
+}
+
 /* Writer errors leave the writer unchanged. */
 static void test_writer_full(void **st)
 {
@@ -588,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_irqfilter_round_trip_z),
 		cmocka_unit_test(test_irqfilter_corruption),
 		cmocka_unit_test(test_mixed_container),
+		cmocka_unit_test(test_compressed_and_wrong_module),
 		cmocka_unit_test(test_writer_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
