@@ -57,6 +57,9 @@ static void *xalloc(size_t n)
 	return p;
 }
 
+/* Number of forms measured: plain, and deflate when zlib is built in. */
+static unsigned nz;
+
 static uint64_t best(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -136,7 +139,7 @@ static void vtlctx_bench(void)
 	uint64_t raw_save = UINT64_MAX, raw_rest = UINT64_MAX;
 	uint8_t *blobs;
 	unsigned i, it, z, f;
-	size_t size[2];
+	size_t size[2] = { 0, 0 };
 
 	memset(&p, 0, sizeof(p));
 	memset(&c, 0, sizeof(c));
@@ -160,7 +163,7 @@ static void vtlctx_bench(void)
 			(void)tdxc_vtlctx_set(vps[i], 2, 1, f, rnd(&s));
 		}
 	}
-	for (z = 0; z < 2; z++) {
+	for (z = 0; z < nz; z++) {
 		for (it = 0; it < 200; it++) {
 			t = now_ns();
 			cont_save(&c, vt_add, NULL, (int)z);
@@ -190,19 +193,23 @@ static void vtlctx_bench(void)
 	printf("vtlctx, %u VPs x 2 VTLs       save ns    restore ns    bytes\n", NVP);
 	printf("  container, plain        %10llu  %12llu  %8zu\n", (unsigned long long)save[0],
 	       (unsigned long long)rest[0], size[0]);
-	printf("  container, deflate      %10llu  %12llu  %8zu\n", (unsigned long long)save[1],
-	       (unsigned long long)rest[1], size[1]);
+	if (nz == 2)
+		printf("  container, deflate      %10llu  %12llu  %8zu\n", (unsigned long long)save[1],
+		       (unsigned long long)rest[1], size[1]);
 	printf("  module blobs only       %10llu  %12llu  %8zu\n", (unsigned long long)raw_save,
 	       (unsigned long long)raw_rest, blob_len);
 	printf("BENCH snapshot.save_vtlctx64.tdxc %llu ns\n", (unsigned long long)save[0]);
-	printf("BENCH snapshot.save_vtlctx64.tdxc_z %llu ns\n", (unsigned long long)save[1]);
+	if (nz == 2)
+		printf("BENCH snapshot.save_vtlctx64.tdxc_z %llu ns\n", (unsigned long long)save[1]);
 	printf("BENCH snapshot.save_vtlctx64.module_blobs %llu ns\n", (unsigned long long)raw_save);
 	printf("BENCH snapshot.restore_vtlctx64.tdxc %llu ns\n", (unsigned long long)rest[0]);
-	printf("BENCH snapshot.restore_vtlctx64.tdxc_z %llu ns\n", (unsigned long long)rest[1]);
+	if (nz == 2)
+		printf("BENCH snapshot.restore_vtlctx64.tdxc_z %llu ns\n", (unsigned long long)rest[1]);
 	printf("BENCH snapshot.restore_vtlctx64.module_blobs %llu ns\n",
 	       (unsigned long long)raw_rest);
 	printf("BENCH snapshot.size_vtlctx64.tdxc %zu bytes\n", size[0]);
-	printf("BENCH snapshot.size_vtlctx64.tdxc_z %zu bytes\n", size[1]);
+	if (nz == 2)
+		printf("BENCH snapshot.size_vtlctx64.tdxc_z %zu bytes\n", size[1]);
 	printf("BENCH snapshot.size_vtlctx64.module_blobs %zu bytes\n", blob_len);
 	free(blobs);
 }
@@ -236,7 +243,7 @@ static void memregion_bench(void)
 	uint8_t *mem, *mem2;
 	uint64_t s = 7, pa, t, save[2] = { UINT64_MAX, UINT64_MAX }, rest[2] = { UINT64_MAX, UINT64_MAX };
 	uint64_t copy = UINT64_MAX, taken = 0, *runs;
-	size_t size[2], n = 0, i;
+	size_t size[2] = { 0, 0 }, n = 0, i;
 	unsigned it, z;
 
 	memset(&p, 0, sizeof(p));
@@ -281,7 +288,7 @@ static void memregion_bench(void)
 	CK(tdxc_memregion_release(mr, 1, NULL));
 	CK(tdxc_memregion_stats(mr, &st));
 
-	for (z = 0; z < 2; z++) {
+	for (z = 0; z < nz; z++) {
 		for (it = 0; it < 8; it++) {
 			t = now_ns();
 			cont_save(&c, mr_add, NULL, (int)z);
@@ -304,24 +311,31 @@ static void memregion_bench(void)
 	printf("                          save ns    restore ns    bytes\n");
 	printf("  container, plain     %12llu  %12llu  %8zu\n", (unsigned long long)save[0],
 	       (unsigned long long)rest[0], size[0]);
-	printf("  container, deflate   %12llu  %12llu  %8zu\n", (unsigned long long)save[1],
-	       (unsigned long long)rest[1], size[1]);
+	if (nz == 2)
+		printf("  container, deflate   %12llu  %12llu  %8zu\n", (unsigned long long)save[1],
+		       (unsigned long long)rest[1], size[1]);
 	printf("  copy of the storage  %12llu  %12llu  %8zu\n", (unsigned long long)copy,
 	       (unsigned long long)copy, len);
 	printf("BENCH snapshot.save_memregion64g.tdxc %llu ns\n", (unsigned long long)save[0]);
-	printf("BENCH snapshot.save_memregion64g.tdxc_z %llu ns\n", (unsigned long long)save[1]);
+	if (nz == 2)
+		printf("BENCH snapshot.save_memregion64g.tdxc_z %llu ns\n", (unsigned long long)save[1]);
 	printf("BENCH snapshot.save_memregion64g.storage_copy %llu ns\n", (unsigned long long)copy);
 	printf("BENCH snapshot.restore_memregion64g.tdxc %llu ns\n", (unsigned long long)rest[0]);
-	printf("BENCH snapshot.restore_memregion64g.tdxc_z %llu ns\n", (unsigned long long)rest[1]);
+	if (nz == 2)
+		printf("BENCH snapshot.restore_memregion64g.tdxc_z %llu ns\n", (unsigned long long)rest[1]);
 	printf("BENCH snapshot.restore_memregion64g.storage_copy %llu ns\n",
 	       (unsigned long long)copy);
 	printf("BENCH snapshot.size_memregion64g.tdxc %zu bytes\n", size[0]);
-	printf("BENCH snapshot.size_memregion64g.tdxc_z %zu bytes\n", size[1]);
+	if (nz == 2)
+		printf("BENCH snapshot.size_memregion64g.tdxc_z %zu bytes\n", size[1]);
 	printf("BENCH snapshot.size_memregion64g.storage_copy %zu bytes\n", len);
 }
 
 int main(void)
 {
+	nz = (tdxc_features() & TDXC_FEAT_ZLIB) ? 2 : 1;
+	if (nz == 1)
+		printf("built without zlib: compressed forms not measured\n");
 	vtlctx_bench();
 	memregion_bench();
 	return 0;

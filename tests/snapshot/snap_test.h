@@ -19,6 +19,11 @@
 #include "internal.h"
 #include <tdxcore/snapshot.h>
 
+static inline int have_zlib(void)
+{
+	return (tdxc_features() & TDXC_FEAT_ZLIB) != 0;
+}
+
 typedef int (*snap_add_fn)(struct tdxc_snapshot_writer *w, void *ctx);
 
 struct blob {
@@ -188,7 +193,6 @@ static inline void record_corruptions(const struct blob *good, uint16_t module,
 	struct raw_rec rr[2];
 	static const uint8_t junk[24] = { 1, 2, 3 };
 	struct blob whole;
-	uint64_t one = 1;
 	assert_non_null(q);
 
 	/* no record at all (only an unrelated optional one) */
@@ -229,7 +233,6 @@ static inline void record_corruptions(const struct blob *good, uint16_t module,
 	tdxc__put_le32(q + 8, index + 1000);
 	rr[0] = (struct raw_rec){ module, 1, 0, q, plen };
 	expect_raw(producer, rr, 1, fn, obj, mem, len, TDXC_ENOENT);
-	(void)one;
 
 	/* container-level damage never reaches the object */
 	whole.p = malloc(good->len);
