@@ -576,7 +576,8 @@ TDXC_API int tdxc_bpool_registry_snapshot_add(struct tdxc_bpool_registry *r,
  * down are shut down again. The record is untrusted: every id, count and
  * range is checked against @p r's limits and against @p arena first, so
  * the library never writes outside @p arena and the nexus region; on those
- * errors nothing is written anywhere. Registry lock.
+ * errors nothing is written anywhere. Overlap checks cost O(pools^2),
+ * pools being at most max_guests x TDXC_BPOOL_MAX_POOLS. Registry lock.
  * @return 0, or
  *  - TDXC_ENOTSUP built without uthash;
  *  - TDXC_EINVAL  NULL argument, @p r not a live registry, reader not open;

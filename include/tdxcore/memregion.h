@@ -576,6 +576,9 @@ TDXC_API int tdxc_memregion_snapshot_add(const struct tdxc_memregion *mr,
  * reservations, frame states, later calls) as the saved object did. The
  * accept callback is never invoked: units accepted before the snapshot
  * stay accepted; @p mr keeps its own callback for the units still pending.
+ * Validation costs O(V^2 + (A + F) * (V + log P)) for V reservations, A
+ * allocated runs, F freed runs and P pending runs: bounded by the
+ * capacities the caller gave @p mr. Does not allocate or sleep.
  * @return 0;
  *  TDXC_EINVAL  NULL argument, @p mr not initialised, reader not open;
  *  TDXC_ENOENT  no memregion record;
