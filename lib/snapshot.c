@@ -3,8 +3,7 @@
  * Snapshot container: writer, validating reader, CRC-32 and the optional
  * zlib path. Layout: docs/snapshot-format.md.
  */
-#include "internal.h"
-#include <tdxcore/snapshot.h>
+#include "snapshot_priv.h"
 
 #if TDXC_HOSTED && defined(TDXC_HAVE_ZLIB)
 #include <zlib.h>
@@ -576,6 +575,88 @@ int tdxc_snapshot_check_known(const struct tdxc_snapshot_reader *sr, const uint1
 			return TDXC_ENOTSUP;
 		}
 	}
+	return 0;
+}
+
+/* ---- module records ---------------------------------------------- */
+
+int tdxc__snapshot_writer_vtl(const struct tdxc_snapshot_writer *sw, uint8_t *vtl)
+{
+	const struct writer *w = (const struct writer *)(const void *)sw;
+	if (!w || !vtl || w->magic != WRITER_MAGIC)
+		return TDXC_EINVAL;
+	*vtl = w->vtl;
+	return 0;
+}
+
+int tdxc__snapshot_rec_begin(struct tdxc_snapshot_writer *w, uint16_t module_id,
+			     uint32_t instance, uint64_t body_len, uint8_t **body)
+{
+	void *p = NULL;
+	int rc;
+	if (!body)
+		return TDXC_EINVAL;
+	if (body_len > TDXC_SNAPSHOT_MAX_RECORDS_BYTES)
+		return TDXC_E2BIG;
+	rc = tdxc_snapshot_add_begin(w, module_id, TDXC__SNAP_REC_VERSION, 0,
+				     TDXC__SNAP_REC_HDR + body_len, &p);
+	if (rc)
+		return rc;
+	if (p) {
+		tdxc__put_le64((uint8_t *)p, body_len);
+		tdxc__put_le32((uint8_t *)p + 8, instance);
+		*body = (uint8_t *)p + TDXC__SNAP_REC_HDR;
+	} else {
+		*body = NULL;
+	}
+	return 0;
+}
+
+int tdxc__snapshot_rec_find(const struct tdxc_snapshot_reader *sr, uint16_t module_id,
+			    uint32_t instance, const uint8_t **body, uint64_t *body_len)
+{
+	const struct reader *r = reader_of(sr);
+	struct tdxc_snapshot_record rec, found = { 0, 0, 0, 0, NULL };
+	const uint8_t *p;
+	uint64_t pos = 0, blen;
+	int n = 0;
+
+	if (!r || !body || !body_len)
+		return TDXC_EINVAL;
+	while (pos < r->rec_len) {
+		pos = record_at(r, pos, &rec);
+		if (rec.module_id != module_id)
+			continue;
+		/* A payload too short for its header cannot name an instance:
+		 * it is broken whichever instance it was meant for. */
+		if (rec.length < TDXC__SNAP_REC_HDR)
+			return TDXC_EMALFORMED;
+		if (tdxc__le32((const uint8_t *)rec.payload + 8) != instance)
+			continue;
+		if (n++) /* two states for one object: refuse, do not guess */
+			return TDXC_EMALFORMED;
+		found = rec;
+	}
+	if (!n)
+		return TDXC_ENOENT;
+	if (found.module_version == 0)
+		return TDXC_EVERSION;
+	p = (const uint8_t *)found.payload;
+	blen = tdxc__le64(p);
+	if (tdxc__le32(p + 12) != 0)
+		return TDXC_ERESERVED;
+	if (blen > found.length - TDXC__SNAP_REC_HDR)
+		return TDXC_EMALFORMED;
+	if (found.length - TDXC__SNAP_REC_HDR > blen) {
+		const uint8_t *tail = p + TDXC__SNAP_REC_HDR + blen;
+		size_t tlen = (size_t)(found.length - TDXC__SNAP_REC_HDR - blen);
+		if (found.module_version <= TDXC__SNAP_REC_VERSION)
+			return TDXC_EMALFORMED;
+		if (!tdxc__all_zero(tail, tlen))
+			return TDXC_ERESERVED;
+	}
+	*body = p + TDXC__SNAP_REC_HDR;
+	*body_len = blen;
 	return 0;
 }
 

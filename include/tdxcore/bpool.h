@@ -549,6 +549,74 @@ TDXC_API int tdxc_bpool_guest_foreach(struct tdxc_bpool_registry *r,
 TDXC_API int tdxc_bpool_registry_stats(struct tdxc_bpool_registry *r,
 				       struct tdxc_bpool_registry_stats *st);
 
+/* ------------------------------------------- snapshot container records */
+
+struct tdxc_snapshot_writer;
+struct tdxc_snapshot_reader;
+
+/**
+ * Add the registry's state as the bpool record of a snapshot container
+ * being written (module TDXC_SNAPSHOT_MOD_BPOOL, instance 0): every guest
+ * id in ascending order, whether it is shutting down, and its pool ranges
+ * as offsets into @p arena (the memory the caller's guest pools come from).
+ * Heap contents are not saved. In measuring mode only the size is
+ * accounted. Registry lock; not from a foreach callback. The writer is
+ * unchanged on error.
+ * @return 0, or
+ *  - TDXC_ENOTSUP built without uthash;
+ *  - TDXC_EINVAL  NULL argument, @p r not a live registry or @p w not
+ *                 initialised;
+ *  - TDXC_EBUSY   called from a foreach callback;
+ *  - TDXC_ERANGE  a guest pool lies outside [@p arena, @p arena + @p arena_len);
+ *  - TDXC_ESTATE  the writer is finished;
+ *  - TDXC_ENOSPC  the writer's buffer is full;
+ *  - TDXC_E2BIG   the container would exceed its size limit.
+ */
+TDXC_API int tdxc_bpool_registry_snapshot_add(struct tdxc_bpool_registry *r,
+					      const void *arena, size_t arena_len,
+					      struct tdxc_snapshot_writer *w);
+
+/**
+ * Recreate the guests of the bpool record of an opened container in @p r,
+ * which must be freshly initialised (no guest ever created), each with an
+ * empty heap over its pools, placed at the same offsets in @p arena (which
+ * may be at another address than at save time). Guests that were shutting
+ * down are shut down again. The record is untrusted: every id, count and
+ * range is checked against @p r's limits and against @p arena first, so
+ * the library never writes outside @p arena and the nexus region; on those
+ * errors nothing is written anywhere. Overlap checks cost O(pools^2),
+ * pools being at most max_guests x TDXC_BPOOL_MAX_POOLS. Registry lock.
+ * @return 0, or
+ *  - TDXC_ENOTSUP built without uthash;
+ *  - TDXC_EINVAL  NULL argument, @p r not a live registry, reader not open;
+ *  - TDXC_ENOENT  no bpool record;
+ *  - TDXC_ESTATE  @p r is not freshly initialised;
+ *  - TDXC_EALIGN  @p arena, or a pool offset or length, not a multiple of 16;
+ *  - TDXC_EOVERFLOW @p arena + @p arena_len wraps;
+ *  - TDXC_EVERSION record version 0;
+ *  - TDXC_ETRUNC  body shorter than its counts need;
+ *  - TDXC_EMALFORMED record header lengths, a version-1 record with
+ *                 trailing bytes, two bpool records, a body longer than its
+ *                 counts, ids not strictly ascending, per-guest pool counts
+ *                 that do not add up;
+ *  - TDXC_ERESERVED a reserved field, or non-zero fields of a newer record
+ *                 version;
+ *  - TDXC_EFLAGS  unknown guest state bits;
+ *  - TDXC_ERANGE  an id that @p r does not accept (0, reserved, above
+ *                 max_id), or a pool outside @p arena;
+ *  - TDXC_ENOSPC  more guests than max_guests, or more than
+ *                 TDXC_BPOOL_MAX_POOLS pools for a guest;
+ *  - TDXC_ESIZE, TDXC_E2BIG a pool below TDXC_BPOOL_MIN_POOL or above
+ *                 TDXC_BPOOL_MAX_POOL;
+ *  - TDXC_EOVERLAP pools overlap each other, the nexus region or @p r;
+ *  - TDXC_ENOMEM  the nexus heap cannot hold the metadata: @p r is put back
+ *                 to its freshly initialised state (the pools' memory may
+ *                 have been written).
+ */
+TDXC_API int tdxc_bpool_registry_snapshot_restore(struct tdxc_bpool_registry *r,
+						  void *arena, size_t arena_len,
+						  const struct tdxc_snapshot_reader *rd);
+
 #ifdef __cplusplus
 }
 #endif

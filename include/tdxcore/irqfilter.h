@@ -453,6 +453,44 @@ TDXC_API int tdxc_irqfilter_save(const struct tdxc_irqfilter_part *part, void *b
 TDXC_API int tdxc_irqfilter_restore(struct tdxc_irqfilter_part *part, const void *buf,
 				    size_t len);
 
+struct tdxc_snapshot_writer;
+struct tdxc_snapshot_reader;
+
+/**
+ * Add the partition's inputs as the irqfilter record of a snapshot
+ * container being written (module TDXC_SNAPSHOT_MOD_IRQFILTER, instance 0,
+ * body = the tdxc_irqfilter_save() blob). The inputs are SynIC state of
+ * VTL0 and VTL1 and the paravisor's device routing: the writer's producer
+ * VTL must be at least TDXC_IRQFILTER_NUM_VTLS (2). In measuring mode only
+ * the size is accounted. No concurrent writer calls. The writer is
+ * unchanged on error.
+ * @return 0; TDXC_EINVAL NULL pointer, @p part or @p w not initialised;
+ *   TDXC_EPERM producer VTL below 2 or TDXC_SNAPSHOT_VTL_NONE;
+ *   TDXC_ESTATE the writer is finished; TDXC_ENOSPC the writer's buffer is
+ *   full; TDXC_E2BIG the container would exceed its size limit.
+ */
+TDXC_API int tdxc_irqfilter_snapshot_add(const struct tdxc_irqfilter_part *part,
+					 struct tdxc_snapshot_writer *w);
+
+/**
+ * Restore the inputs from the irqfilter record of an opened container, as
+ * tdxc_irqfilter_restore() (all or nothing; whole-object call). The
+ * container's producer VTL must be at least TDXC_IRQFILTER_NUM_VTLS: a
+ * lower VTL may not set VTL1 SynIC state or the device routing.
+ * @return 0; TDXC_EINVAL NULL pointer, @p part not initialised, reader not
+ *   open, or a blob vp_count that differs; TDXC_ENOENT no irqfilter record;
+ *   TDXC_EPERM producer VTL below 2 or TDXC_SNAPSHOT_VTL_NONE;
+ *   TDXC_EVERSION record version 0 or unknown blob version;
+ *   TDXC_EMALFORMED record header lengths, a version-1 record with
+ *   trailing bytes, two irqfilter records, or as tdxc_irqfilter_restore();
+ *   TDXC_ERESERVED record reserved field, non-zero fields of a newer
+ *   record version, or as tdxc_irqfilter_restore(); and TDXC_ETRUNC,
+ *   TDXC_EBADSIG, TDXC_ECHECKSUM, TDXC_EFLAGS, TDXC_ENOSPC as
+ *   tdxc_irqfilter_restore().
+ */
+TDXC_API int tdxc_irqfilter_snapshot_restore(struct tdxc_irqfilter_part *part,
+					     const struct tdxc_snapshot_reader *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -574,6 +574,70 @@ TDXC_API const char *tdxc_memregion_type_name(uint32_t type);
 TDXC_API int tdxc_memregion_dump(const struct tdxc_memregion *mr,
 				 tdxc_memregion_emit_fn emit, void *ctx);
 
+/* ---- snapshot container records (tdxcore/snapshot.h) ------------------ */
+
+struct tdxc_snapshot_writer;
+struct tdxc_snapshot_reader;
+
+/**
+ * Add the allocator's state as the memregion record of a snapshot container
+ * being written (module TDXC_SNAPSHOT_MOD_MEMREGION, instance 0): the
+ * resolved map, every reservation with owner, event and state, the
+ * allocated frames, the units still waiting for acceptance and (with
+ * TDXC_MEMREGION_F_TRACK_FREED) the frames freed since they became
+ * available; runs of frames, so the size follows the fragmentation, not
+ * the memory size. The accept callback is not state. In measuring mode only
+ * the size is accounted. O(sections touched + regions + reservations).
+ * The object is not modified; the writer is unchanged on error.
+ * @return 0; TDXC_EINVAL NULL @p mr or @p w, or either not initialised;
+ *  TDXC_ESTATE @p mr not committed, or the writer is finished;
+ *  TDXC_ENOSPC the writer's buffer is full; TDXC_E2BIG the container would
+ *  exceed its size limit.
+ */
+TDXC_API int tdxc_memregion_snapshot_add(const struct tdxc_memregion *mr,
+					 struct tdxc_snapshot_writer *w);
+
+/**
+ * Restore the memregion record of an opened container into @p mr, which
+ * must be freshly initialised (no map entry, no reservation, not
+ * committed) with the same max_addr and flags; capacities may be larger.
+ * All or nothing: the whole record is checked against @p mr's limits and
+ * for internal consistency first; on error @p mr is unchanged. On success
+ * @p mr is committed and answers every query (stats, regions,
+ * reservations, frame states, later calls) as the saved object did. The
+ * accept callback is never invoked: units accepted before the snapshot
+ * stay accepted; @p mr keeps its own callback for the units still pending.
+ * Validation costs O(V^2 + (A + F) * (V + log P)) for V reservations, A
+ * allocated runs, F freed runs and P pending runs: bounded by the
+ * capacities the caller gave @p mr. Does not allocate or sleep.
+ * @return 0;
+ *  TDXC_EINVAL  NULL argument, @p mr not initialised, reader not open;
+ *  TDXC_ENOENT  no memregion record;
+ *  TDXC_ESTATE  @p mr is not freshly initialised;
+ *  TDXC_EVERSION record version 0;
+ *  TDXC_ETRUNC  body shorter than its header or than its counts need;
+ *  TDXC_ENOTUSABLE max_addr or flags differ from @p mr's;
+ *  TDXC_ENOSPC  more regions or reservations than @p mr holds;
+ *  TDXC_ERESERVED a reserved field is non-zero, or non-zero fields of a
+ *               newer record version;
+ *  TDXC_EMALFORMED anything inconsistent: record header lengths, a
+ *               version-1 record with trailing bytes, two memregion
+ *               records, a body longer than its counts, a region that is
+ *               unaligned, empty, out of order, overlapping, of unknown
+ *               type, RAM above max_addr or not merged with an equal
+ *               neighbour; a reservation that is unaligned, empty, of
+ *               unknown state, with an empty, unterminated or unpadded
+ *               owner, a released permanent one, or an event with both
+ *               live and released records; runs that are empty, unsorted,
+ *               touching or out of range; pending units outside
+ *               unaccepted memory; allocated or freed frames outside
+ *               managed RAM, under a live reservation or in (or just
+ *               before) a pending unit; freed frames without
+ *               TDXC_MEMREGION_F_TRACK_FREED or overlapping allocated ones.
+ */
+TDXC_API int tdxc_memregion_snapshot_restore(struct tdxc_memregion *mr,
+					     const struct tdxc_snapshot_reader *r);
+
 #ifdef __cplusplus
 }
 #endif

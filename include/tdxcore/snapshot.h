@@ -15,6 +15,16 @@
  * half-checked blob. Compression (deflate, hosted builds with zlib) is a
  * separate step over a finished container; its workspace is caller memory.
  *
+ * Module state goes in through the modules' own functions, which depend on
+ * this container (never the reverse): tdxc_vtlctx_snapshot_add/_restore
+ * (one record per VP), tdxc_irqfilter_snapshot_add/_restore,
+ * tdxc_memregion_snapshot_add/_restore and
+ * tdxc_bpool_registry_snapshot_add/_restore. Their records share a 16-byte
+ * payload header (body length, instance, reserved) that carries the
+ * forward-compatibility rule: fields appended by a newer module_version are
+ * accepted only while zero. Each module restore is all or nothing and
+ * checks the producer VTL where the state belongs to a VTL.
+ *
  * Objects are not locked; one writer or reader per thread.
  */
 #ifndef TDXCORE_SNAPSHOT_H

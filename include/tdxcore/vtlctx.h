@@ -575,6 +575,53 @@ TDXC_API int tdxc_vtlctx_save(const struct tdxc_vtlctx *store, void *buf, size_t
  */
 TDXC_API int tdxc_vtlctx_restore(struct tdxc_vtlctx *store, const void *buf, size_t len);
 
+/* ---- snapshot container records (tdxcore/snapshot.h) ------------------ */
+
+struct tdxc_snapshot_writer;
+struct tdxc_snapshot_reader;
+
+/**
+ * Add this store's state as the vtlctx record of VP @p vp_index to a
+ * snapshot container being written (record module TDXC_SNAPSHOT_MOD_VTLCTX,
+ * body = the tdxc_vtlctx_save() blob, see docs/snapshot-format.md). The
+ * record carries every guest VTL's private state and the owner's entry
+ * plumbing, i.e. state of VTL n_vtls: the writer's producer VTL must be at
+ * least n_vtls. In measuring mode (writer without buffer) only the size is
+ * accounted. Same context rules as tdxc_vtlctx_save(); the writer is the
+ * caller's and is unchanged on error.
+ * @return 0, or TDXC_EINVAL (NULL argument, store or writer not
+ *   initialised); TDXC_EPERM (producer VTL below n_vtls or
+ *   TDXC_SNAPSHOT_VTL_NONE); TDXC_ESTATE (a VTL is staged, or the writer is
+ *   finished); TDXC_ECORRUPT (a per-VTL page canary is damaged);
+ *   TDXC_ENOSPC (the writer's buffer is full); TDXC_E2BIG (the container
+ *   would exceed its size limit).
+ */
+TDXC_API int tdxc_vtlctx_snapshot_add(const struct tdxc_vtlctx *store, uint32_t vp_index,
+				      struct tdxc_snapshot_writer *w);
+
+/**
+ * Restore VP @p vp_index's state from an opened container into @p store
+ * (all or nothing: on any error the store is unchanged). The blob is
+ * untrusted: it may not carry state of a VTL above the container's
+ * producer VTL, enable a VTL that the VP or the partition does not have,
+ * or add capabilities.
+ * @return 0, or TDXC_EINVAL (NULL argument, store not initialised, reader
+ *   not open); TDXC_ENOENT (no vtlctx record for @p vp_index);
+ *   TDXC_EVERSION (record version 0, blob format version or field count);
+ *   TDXC_EMALFORMED (record header lengths, a version-1 record with
+ *   trailing bytes, two records for the VP, or as tdxc_vtlctx_restore());
+ *   TDXC_ERESERVED (record reserved field, non-zero fields of a newer
+ *   record version, or as tdxc_vtlctx_restore());
+ *   TDXC_EPERM (producer VTL below n_vtls or TDXC_SNAPSHOT_VTL_NONE; the
+ *   blob enables a VTL the VP or partition lacks, or has capability bits
+ *   the store lacks); TDXC_ENOTUSABLE (other n_vtls/caps/VTL set
+ *   mismatch); TDXC_ESTATE (a VTL is staged); and TDXC_ETRUNC,
+ *   TDXC_EBADSIG, TDXC_ESIZE, TDXC_ECHECKSUM, TDXC_ECORRUPT as
+ *   tdxc_vtlctx_restore().
+ */
+TDXC_API int tdxc_vtlctx_snapshot_restore(struct tdxc_vtlctx *store, uint32_t vp_index,
+					  const struct tdxc_snapshot_reader *r);
+
 /** Save-format constants. */
 #define TDXC_VTLCTX_SAVE_MAGIC 0x434C5456u /* "VTLC" little-endian */
 #define TDXC_VTLCTX_SAVE_VERSION 1u /**< format version written */

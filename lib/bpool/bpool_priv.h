@@ -105,4 +105,15 @@ TDXC_HIDDEN uint64_t tdxc__bpool_hdr_word(const struct tdxc_bpool *h,
 TDXC_HIDDEN int tdxc__bpool_registry_fail_nth(struct tdxc_bpool_registry *r,
 					      uint32_t k);
 
+/* Registry limits for the snapshot record (lib/bpool/snaprec.c). */
+struct bp_reg_info {
+	uintptr_t nx_start, nx_end;
+	uint64_t nguests, generation;
+	uint32_t max_id, max_guests, iterating;
+	uint32_t rsv[TDXC_BPOOL_RESERVED_IDS];
+};
+TDXC_HIDDEN int tdxc__bpool_registry_info(struct tdxc_bpool_registry *r,
+					  struct bp_reg_info *out);
+TDXC_HIDDEN int tdxc__bpool_registry_reset(struct tdxc_bpool_registry *r);
+
 #endif /* TDXC_LIB_BPOOL_PRIV_H */

@@ -515,6 +515,50 @@ int tdxc__bpool_registry_fail_nth(struct tdxc_bpool_registry *rp, uint32_t k)
 	return 0;
 }
 
+/* For the snapshot record (lib/bpool/snaprec.c): the registry's limits. */
+int tdxc__bpool_registry_info(struct tdxc_bpool_registry *rp, struct bp_reg_info *out)
+{
+	struct reg *r;
+	int rc = reg_ctx(rp, &r);
+	if (rc)
+		return rc;
+	out->nx_start = r->nx_start;
+	out->nx_end = r->nx_end;
+	out->nguests = r->nguests;
+	out->generation = r->generation;
+	out->max_id = r->max_id;
+	out->max_guests = r->max_guests;
+	out->iterating = r->iterating;
+	tdxc__memcpy(out->rsv, r->rsv, sizeof(out->rsv));
+	return 0;
+}
+
+/* Back to the state right after tdxc_bpool_registry_init() with the same
+ * parameters (a restore that ran out of nexus memory). Guest pools are
+ * forgotten, not wiped. */
+int tdxc__bpool_registry_reset(struct tdxc_bpool_registry *rp)
+{
+	struct tdxc_bpool_registry_params p;
+	struct reg *r;
+	void *nexus;
+	size_t len;
+	int rc = reg_ctx(rp, &r);
+	if (rc)
+		return rc;
+	tdxc__memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.flags = r->flags;
+	p.secret = r->secret;
+	p.max_id = r->max_id;
+	p.max_guests = r->max_guests;
+	p.guest_quota = r->quota;
+	tdxc__memcpy(p.reserved_ids, r->rsv, sizeof(p.reserved_ids));
+	nexus = (void *)r->nx_start;
+	len = (size_t)(r->nx_end - r->nx_start);
+	r->magic = 0;
+	return tdxc_bpool_registry_init(rp, nexus, len, &p);
+}
+
 #else /* !TDXC_HAVE_UTHASH: the registry is compiled out */
 
 int tdxc_bpool_registry_init(struct tdxc_bpool_registry *rp, void *nexus,

@@ -792,37 +792,83 @@ TDXC_HIDDEN void tdxc__memregion_touch(struct tdxc_memregion *mr)
 		sections_init_range(mr, 0, mr->nframes);
 }
 
+/*
+ * The free bitmap (lvl) and the all-free-word bitmap (fw) are both summary
+ * hierarchies: bit j of level k+1 is set when word j of level k is non-zero.
+ * A search climbs from a starting bit until some level has a set bit at or
+ * after it, then descends to level 0. Section numbers are the bit indices of
+ * level `sk` (2 for lvl, 1 for fw); a section not initialised yet has a
+ * provisional summary bit, so the descent initialises it and the caller
+ * restarts its search from that section.
+ */
+struct mr_hier {
+	uint64_t *const *lv;
+	const uint64_t *words;
+	unsigned nlevels;
+	unsigned sk;
+};
+
+#define MR_RESTART (MR_NONE - 1)
+
+static inline struct mr_hier hier_free(const struct tdxc_memregion *mr)
+{
+	struct mr_hier h = { mr->lvl, mr->lvl_words, mr->nlevels, 2 };
+	return h;
+}
+
+static inline struct mr_hier hier_full(const struct tdxc_memregion *mr)
+{
+	struct mr_hier h = { mr->fw, mr->fw_words, mr->fw_nlevels, 1 };
+	return h;
+}
+
+/* Lowest set bit at or after bit i of level k, climbing as needed, then
+ * down to level 0. Returns the level-0 index, MR_NONE, or MR_RESTART with
+ * *sect set to the section just initialised. */
+static inline __attribute__((always_inline)) uint64_t
+hier_search(struct tdxc_memregion *mr, struct mr_hier h, unsigned k,
+			    uint64_t i, uint64_t *sect)
+{
+	for (;;) {
+		uint64_t w;
+		if ((i >> 6) >= h.words[k])
+			return MR_NONE;
+		w = h.lv[k][i >> 6] & (~UINT64_C(0) << (i & 63));
+		if (w) {
+			i = (i & ~UINT64_C(63)) | ctz64(w);
+			break;
+		}
+		if (k + 1 >= h.nlevels)
+			return MR_NONE;
+		i = (i >> 6) + 1;
+		k++;
+	}
+	while (k > 0) {
+		if (k == h.sk && !sect_init(mr, i)) {
+			section_init(mr, i);
+			*sect = i;
+			return MR_RESTART;
+		}
+		k--;
+		i = (i << 6) | ctz64(h.lv[k][i]);
+	}
+	return i;
+}
+
 /* Lowest free frame, initialising sections on the way; MR_NONE if none. */
 static uint64_t find_first(struct tdxc_memregion *mr)
 {
-	for (;;) {
-		unsigned k = mr->nlevels - 1;
-		uint64_t w = mr->lvl[k][0], i;
-		bool restart = false;
-		if (!w)
-			return MR_NONE;
-		i = ctz64(w);
-		while (k > 0) {
-			if (k == 2 && !sect_init(mr, i)) {
-				section_init(mr, i);
-				restart = true;
-				break;
-			}
-			k--;
-			i = (i << 6) | ctz64(mr->lvl[k][i]);
-		}
-		if (!restart)
-			return i;
-	}
+	uint64_t r, sect = 0;
+	while ((r = hier_search(mr, hier_free(mr), mr->nlevels - 1, 0, &sect)) == MR_RESTART)
+		;
+	return r;
 }
 
 /* Lowest free frame >= pfn; MR_NONE if none. */
 static uint64_t find_free_from(struct tdxc_memregion *mr, uint64_t pfn)
 {
 	for (;;) {
-		uint64_t s, i, w;
-		unsigned k;
-		bool found = false, restart = false;
+		uint64_t s, w, r, sect = 0;
 
 		if (pfn >= mr->nframes)
 			return MR_NONE;
@@ -844,36 +890,10 @@ static uint64_t find_free_from(struct tdxc_memregion *mr, uint64_t pfn)
 			section_init(mr, s);
 			continue;
 		}
-		k = 2;
-		i = s + 1;
-		for (;;) {
-			if ((i >> 6) >= mr->lvl_words[k])
-				break;
-			w = mr->lvl[k][i >> 6] & (~UINT64_C(0) << (i & 63));
-			if (w) {
-				i = (i & ~UINT64_C(63)) | ctz64(w);
-				found = true;
-				break;
-			}
-			if (k + 1 >= mr->nlevels)
-				break;
-			i = (i >> 6) + 1;
-			k++;
-		}
-		if (!found)
-			return MR_NONE;
-		while (k > 0) {
-			if (k == 2 && !sect_init(mr, i)) {
-				section_init(mr, i);
-				pfn = i << MR_SECT_SHIFT;
-				restart = true;
-				break;
-			}
-			k--;
-			i = (i << 6) | ctz64(mr->lvl[k][i]);
-		}
-		if (!restart)
-			return i;
+		r = hier_search(mr, hier_free(mr), 2, s + 1, &sect);
+		if (r != MR_RESTART)
+			return r;
+		pfn = sect << MR_SECT_SHIFT;
 	}
 }
 
@@ -881,9 +901,7 @@ static uint64_t find_free_from(struct tdxc_memregion *mr, uint64_t pfn)
 static uint64_t find_full_from(struct tdxc_memregion *mr, uint64_t w)
 {
 	for (;;) {
-		uint64_t s, i, x;
-		unsigned k;
-		bool found = false, restart = false;
+		uint64_t s, x, r, sect = 0;
 
 		if (w >= mr->nsect * MR_SECT_WORDS)
 			return MR_NONE;
@@ -896,36 +914,10 @@ static uint64_t find_full_from(struct tdxc_memregion *mr, uint64_t w)
 			section_init(mr, s);
 			continue;
 		}
-		k = 1;
-		i = s + 1;
-		for (;;) {
-			if ((i >> 6) >= mr->fw_words[k])
-				break;
-			x = mr->fw[k][i >> 6] & (~UINT64_C(0) << (i & 63));
-			if (x) {
-				i = (i & ~UINT64_C(63)) | ctz64(x);
-				found = true;
-				break;
-			}
-			if (k + 1 >= mr->fw_nlevels)
-				break;
-			i = (i >> 6) + 1;
-			k++;
-		}
-		if (!found)
-			return MR_NONE;
-		while (k > 0) {
-			if (k == 1 && !sect_init(mr, i)) {
-				section_init(mr, i);
-				w = i << 6;
-				restart = true;
-				break;
-			}
-			k--;
-			i = (i << 6) | ctz64(mr->fw[k][i]);
-		}
-		if (!restart)
-			return i;
+		r = hier_search(mr, hier_full(mr), 1, s + 1, &sect);
+		if (r != MR_RESTART)
+			return r;
+		w = sect << 6;
 	}
 }
 
