@@ -3,8 +3,9 @@
  * Section 6: snapshot of the VP and the interrupt filter (servicing or
  * migration).
  *
- * Both modules save their state into a versioned blob; the snapshot
- * container (tdxcore/snapshot.h) wraps the blobs as records with a CRC-32.
+ * Each module adds its own record to a snapshot container
+ * (tdxcore/snapshot.h: versioned records, a CRC-32 over everything) and
+ * restores from it, all or nothing.
  * The VP runs on after the snapshot; then the container is restored into
  * a new VP and a new partition (as on the destination of a migration) and
  * every register of both VTLs, every SINT and every published filter word
@@ -66,27 +67,16 @@ static int irq_dump(struct tdxc_irqfilter_part *part, struct irq_state *s)
 	return 1;
 }
 
-/* Write the container; with buf NULL it only measures (*total). */
+/* Write the container; with buf NULL it only measures (*total). The
+ * paravisor (VTL2) produces it: the VP record holds VTL0 and VTL1 state. */
 static int write_container(struct demo_vm *vm, void *buf, size_t cap, size_t *total)
 {
 	struct tdxc_snapshot_writer w;
-	size_t vp_len, irq_len;
-	void *payload;
-	int rc;
-
-	if ((rc = tdxc_vtlctx_save_size(vm->vp, &vp_len)) ||
-	    (rc = tdxc_irqfilter_save_size(vm->irq, &irq_len)) ||
-	    (rc = tdxc_snapshot_writer_init(&w, buf, cap, PRODUCER_VTL)))
-		return rc;
-	rc = tdxc_snapshot_add_begin(&w, TDXC_SNAPSHOT_MOD_VTLCTX, TDXC_VTLCTX_SAVE_VERSION,
-				     0, vp_len, &payload);
-	if (!rc && payload)
-		rc = tdxc_vtlctx_save(vm->vp, payload, vp_len, NULL);
+	int rc = tdxc_snapshot_writer_init(&w, buf, cap, PRODUCER_VTL);
 	if (!rc)
-		rc = tdxc_snapshot_add_begin(&w, TDXC_SNAPSHOT_MOD_IRQFILTER,
-					     TDXC_IRQFILTER_SAVE_VERSION, 0, irq_len, &payload);
-	if (!rc && payload)
-		rc = tdxc_irqfilter_save(vm->irq, payload, irq_len, NULL);
+		rc = tdxc_vtlctx_snapshot_add(vm->vp, 0, &w);
+	if (!rc)
+		rc = tdxc_irqfilter_snapshot_add(vm->irq, &w);
 	return rc ? rc : tdxc_snapshot_finish(&w, total);
 }
 
@@ -100,7 +90,7 @@ void demo_snapshot(struct demo_vm *vm)
 	static const uint16_t known[] = { TDXC_SNAPSHOT_MOD_VTLCTX, TDXC_SNAPSHOT_MOD_IRQFILTER };
 	void *page_ptrs[2] = { pages[0], pages[1] };
 	struct tdxc_snapshot_reader rd;
-	struct tdxc_snapshot_record vp_rec, irq_rec;
+	struct tdxc_snapshot_record rec;
 	struct tdxc_vtlctx *vp2 = NULL;
 	struct tdxc_irqfilter_part *irq2 = NULL;
 	struct tdxc_irqfilter_vp *v0;
@@ -125,8 +115,19 @@ void demo_snapshot(struct demo_vm *vm)
 		demo_verdict(0, "no snapshot written");
 		return;
 	}
-	demo_say("container: %zu bytes, records vtlctx (both VTLs) and irqfilter (inputs), "
-		 "CRC-32 %08x", total, (unsigned)tdxc_crc32(0, blob, total - 4));
+	demo_say("container: %zu bytes, written by VTL2: records vtlctx (VP 0, both VTLs) "
+		 "and irqfilter", total);
+
+	/* A guest VTL may not produce a container with VTL1 state in it. */
+	{
+		struct tdxc_snapshot_writer gw;
+		rc = tdxc_snapshot_writer_init(&gw, NULL, 0, 0);
+		if (!rc)
+			rc = tdxc_vtlctx_snapshot_add(vm->vp, 0, &gw);
+		demo_say("the same record in a container produced by VTL0: %s (%s)",
+			 tdxc_strerror_name(rc), tdxc_strerror(rc));
+		demo_expect(rc == TDXC_EPERM, "VTL0 cannot snapshot VTL1 state");
+	}
 
 	/* 2. The VM runs on: VTL0 moves, the guest masks the VMBus SINT. */
 	tdxc_vtlctx_set(vm->vp, OWNER, 0, TDXC_VTLCTX_F_RIP, 0xffffffff81234567ull);
@@ -146,18 +147,19 @@ void demo_snapshot(struct demo_vm *vm)
 		 tdxc_strerror(rc));
 	demo_expect(rc == TDXC_ECHECKSUM, "corrupted container refused");
 
-	/* 4. Open, check that every record is understood, find both. */
+	/* 4. Open (the whole container is validated here) and check that every
+	 *    record is one this program knows how to restore. */
 	rc = tdxc_snapshot_open(&rd, blob, total, NULL, 0);
 	if (!demo_expect_rc(rc, 0, "tdxc_snapshot_open") ||
 	    !demo_expect_rc(tdxc_snapshot_check_known(&rd, known, 2, NULL), 0,
 			    "tdxc_snapshot_check_known") ||
-	    !demo_expect_rc(tdxc_snapshot_find(&rd, TDXC_SNAPSHOT_MOD_VTLCTX, 0, &vp_rec), 0,
-			    "find the vtlctx record") ||
-	    !demo_expect_rc(tdxc_snapshot_find(&rd, TDXC_SNAPSHOT_MOD_IRQFILTER, 0, &irq_rec),
-			    0, "find the irqfilter record")) {
+	    !demo_expect_rc(tdxc_snapshot_find(&rd, TDXC_SNAPSHOT_MOD_VTLCTX, 0, &rec), 0,
+			    "find the vtlctx record")) {
 		demo_verdict(0, "container not readable");
 		return;
 	}
+	demo_say("opened and validated: vtlctx record version %u, %llu bytes",
+		 rec.module_version, (unsigned long long)rec.length);
 
 	/* 5. Destination: a new VP with the same configuration (VTL1 enabled
 	 *    as on the source) and a new partition; restore both. */
@@ -166,8 +168,8 @@ void demo_snapshot(struct demo_vm *vm)
 	    demo_expect_rc(tdxc_vtlctx_init(vp_storage, need, &vm->vp_params, page_ptrs, &vp2),
 			   0, "new VP") &&
 	    demo_expect_rc(tdxc_vtlctx_enable(vp2, 1), 0, "enable VTL1 on the new VP")) {
-		rc = tdxc_vtlctx_restore(vp2, vp_rec.payload, (size_t)vp_rec.length);
-		if (demo_expect_rc(rc, 0, "tdxc_vtlctx_restore"))
+		rc = tdxc_vtlctx_snapshot_restore(vp2, 0, &rd);
+		if (demo_expect_rc(rc, 0, "tdxc_vtlctx_snapshot_restore"))
 			vp_same = vp_dump(vp2, dump_now, sizeof(dump_now)) == len_then &&
 				  memcmp(dump_then, dump_now, len_then) == 0;
 	}
@@ -176,8 +178,8 @@ void demo_snapshot(struct demo_vm *vm)
 	    demo_expect(need <= sizeof(irq_storage), "partition storage fits") &&
 	    demo_expect_rc(tdxc_irqfilter_init(irq_storage, need, &vm->irq_params, &irq2), 0,
 			   "new partition")) {
-		rc = tdxc_irqfilter_restore(irq2, irq_rec.payload, (size_t)irq_rec.length);
-		if (demo_expect_rc(rc, 0, "tdxc_irqfilter_restore")) {
+		rc = tdxc_irqfilter_snapshot_restore(irq2, &rd);
+		if (demo_expect_rc(rc, 0, "tdxc_irqfilter_snapshot_restore")) {
 			/* Restored filters stay default-deny until recomputed. */
 			tdxc_irqfilter_sync_all(irq2);
 			irq_same = irq_dump(irq2, &irq_now) &&
