@@ -133,8 +133,9 @@ static inline bool link_ok(const heap_t *h, const blk_t *p)
 	uint32_t i;
 	if (a & 15u)
 		return false;
-	if (h->npools && a >= h->pools[0].start &&
-	    a + BP_MIN <= h->pools[0].end - BP_HDR)
+	/* Pool 0 in one unsigned compare: lk_span is
+	 * end - BP_HDR - BP_MIN - start (0 and lk_lo = 1 while no pool). */
+	if (a - h->lk_lo <= h->lk_span)
 		return true;
 	for (i = 1; i < h->npools; i++)
 		if (a >= h->pools[i].start && a + BP_MIN <= h->pools[i].end - BP_HDR)
@@ -152,10 +153,17 @@ static __attribute__((cold)) void poison(heap_t *h, const void *at,
 	}
 }
 
-static __attribute__((cold, noinline)) int corrupt(heap_t *h, const void *at,
-						   uint32_t problem)
+static __attribute__((cold, noinline)) void poison_cold(heap_t *h,
+							const void *at,
+							uint32_t problem)
 {
 	poison(h, at, problem);
+}
+
+/* Inline so the compiler sees the (nonzero) result on the fast paths. */
+static inline int corrupt(heap_t *h, const void *at, uint32_t problem)
+{
+	poison_cold(h, at, problem);
 	return TDXC_ECORRUPT;
 }
 
@@ -227,15 +235,15 @@ int tdxc__bpool_check_ctx(const struct tdxc_bpool *hp)
 }
 
 /* Context checks of every mutating call. */
-static inline int ctx_rw(struct tdxc_bpool *hp, heap_t **out)
+static inline __attribute__((always_inline)) int ctx_rw(struct tdxc_bpool *hp,
+							heap_t **out)
 {
 	heap_t *h = bp_heap_of(hp);
-	if (tdxc__bpool_check_ctx(hp))
+	if (!hp || ((uintptr_t)hp & 7u) || h->magic != BP_MAGIC || h->self != h)
 		return TDXC_EINVAL;
-	if (h->state & TDXC_BPOOL_STATE_POISONED)
-		return TDXC_ECORRUPT;
-	if (h->state & TDXC_BPOOL_STATE_SHUTDOWN)
-		return TDXC_EBUSY;
+	if (h->state & (TDXC_BPOOL_STATE_POISONED | TDXC_BPOOL_STATE_SHUTDOWN))
+		return (h->state & TDXC_BPOOL_STATE_POISONED) ? TDXC_ECORRUPT :
+								 TDXC_EBUSY;
 	*out = h;
 	return 0;
 }
@@ -268,6 +276,7 @@ int tdxc_bpool_init(struct tdxc_bpool *hp, const struct tdxc_bpool_params *param
 	h->secret = p.secret;
 	h->quota = p.quota;
 	h->flags = p.flags;
+	h->lk_lo = 1; /* matches no aligned address until pool 0 exists */
 	h->self = h;
 	h->magic = BP_MAGIC;
 	return 0;
@@ -331,6 +340,10 @@ int tdxc__bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len,
 
 	h->pools[h->npools].start = a;
 	h->pools[h->npools].end = (uintptr_t)end;
+	if (h->npools == 0) {
+		h->lk_lo = a;
+		h->lk_span = (uintptr_t)end - BP_HDR - BP_MIN - a;
+	}
 	h->npools++;
 	b = blk_at(a);
 	s = blk_at((uintptr_t)end - BP_HDR);
@@ -451,8 +464,13 @@ static inline void set_prev(const heap_t *h, blk_t *g, uint64_t prevfree)
 {
 	uint64_t gw = g->word;
 	uint64_t fl = gw & BP_FLAGS_MASK & ~(uint64_t)BP_F_PREVFREE;
-	if (prevfree)
+	if (prevfree) {
 		g->prevfree = prevfree;
+		if (gw & BP_F_PREVFREE)
+			return; /* flag already right: the word stays valid */
+	} else if (!(gw & BP_F_PREVFREE)) {
+		return;
+	}
 	set_hdr(h, g, wsize(gw), fl | (prevfree ? BP_F_PREVFREE : 0));
 }
 
@@ -578,7 +596,8 @@ static __attribute__((cold, noinline)) int classify(heap_t *h,
 
 /* Verify an allocated block and its neighbours. Writes nothing unless it
  * finds corruption (then it only poisons the context). */
-static int inspect(heap_t *h, const void *ptr, struct bctx *c)
+static inline __attribute__((always_inline)) int
+inspect(heap_t *h, const void *ptr, struct bctx *c)
 {
 	uintptr_t a = (uintptr_t)ptr, ba;
 	const struct bp_pool *pl;
@@ -597,8 +616,10 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 	ba = a - BP_HDR;
 	b = blk_at(ba);
 	w = b->word;
-	if (!word_ok(h, b, w))
-		return classify(h, pl, ba);
+	if (!word_ok(h, b, w)) {
+		int rc = classify(h, pl, ba);
+		return rc ? rc : TDXC_ECORRUPT; /* always nonzero */
+	}
 	if (!(w & BP_F_ALLOC))
 		return TDXC_EDOUBLEFREE;
 	size = wsize(w);
@@ -619,6 +640,7 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 	c->gsize = wsize(gw);
 	c->p = NULL;
 	c->psize = 0;
+	c->gfl = c->gsl = c->pfl = c->psl = 0;
 	if (c->gfree) {
 		unsigned fl, sl;
 		blk_t *gg;
@@ -669,7 +691,8 @@ static inline void unlink_free(heap_t *h, blk_t *b, uint64_t size, unsigned fl,
 }
 
 /* Release an inspected block: coalesce with both neighbours. */
-static void release(heap_t *h, const struct bctx *c)
+static inline __attribute__((always_inline)) void
+release(heap_t *h, const struct bctx *c)
 {
 	blk_t *start = c->b, *after;
 	uint64_t total = c->size;
