@@ -528,7 +528,7 @@ static __attribute__((noinline)) double run_realloc(const struct alloc_impl *im)
 
 #define R_GUESTS 1000
 #define R_LOOKUPS 1000000
-static double run_registry(int runs)
+static __attribute__((noinline)) double run_registry(int runs)
 {
 	double v[MAXRUNS];
 	int run;
