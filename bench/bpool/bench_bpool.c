@@ -23,12 +23,14 @@
  *  registry_lookup: guest heap lookup by id among 1,000 guests.
  * ns/op is the median of RUNS runs.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <tdxcore/bpool.h>
 
@@ -599,9 +601,10 @@ static int find_name(const char *const *names, size_t n, const char *s)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-bpool [-w random|frag|worst|realloc|fill|registry]"
-			" [-i tdxc|glibc|floor] [-r runs]\n"
+			" [-i tdxc|glibc|floor] [-r runs] [-H]\n"
 			"  (no option: every workload, every allocator, %d runs;\n"
-			"   -w/-i repeatable; -r 1 with -w/-i is meant for callgrind)\n",
+			"   -w/-i repeatable; -r 1 with -w/-i is meant for callgrind;\n"
+			"   -H: transparent huge pages for every allocator)\n",
 		RUNS);
 	exit(2);
 }
@@ -612,10 +615,14 @@ int main(int argc, char **argv)
 	double res[4][NIMPL], v[4][NIMPL][MAXRUNS], fill = -1, reg = -1;
 	unsigned long frag_fails[NIMPL] = { 0 };
 	unsigned wmask = 0, imask = 0;
-	int runs = RUNS, r, a, x;
+	int runs = RUNS, r, a, x, huge = 0;
 	size_t k, w;
 
 	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-H")) {
+			huge = 1;
+			continue;
+		}
 		if (a + 1 >= argc)
 			usage();
 		if (!strcmp(argv[a], "-w")) {
@@ -646,10 +653,27 @@ int main(int argc, char **argv)
 	if (!imask)
 		imask = (1u << NIMPL) - 1;
 
-	region = aligned_alloc(4096, REGION);
-	floor_region = aligned_alloc(4096, (size_t)FLOOR_CELLS * FLOOR_CELL);
+	/*
+	 * -H: every allocator on transparent huge pages, so the comparison
+	 * shows what TLB misses cost. The regions are advised here; glibc
+	 * malloc does it for its own heap under the glibc.malloc.hugetlb=1
+	 * tunable, which only takes effect at start-up: re-exec with it.
+	 */
+	if (huge && !getenv("BPOOL_BENCH_REEXEC")) {
+		setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+		setenv("BPOOL_BENCH_REEXEC", "1", 1);
+		execv("/proc/self/exe", argv);
+		perror("re-exec for -H");
+		return 1;
+	}
+	region = aligned_alloc(2u << 20, REGION);
+	floor_region = aligned_alloc(2u << 20, (size_t)FLOOR_CELLS * FLOOR_CELL);
 	if (!region || !floor_region)
 		return 1;
+	if (huge) {
+		madvise(region, REGION, MADV_HUGEPAGE);
+		madvise(floor_region, (size_t)FLOOR_CELLS * FLOOR_CELL, MADV_HUGEPAGE);
+	}
 	/* fault the pages in before timing */
 	memset(region, 0, REGION);
 	memset(floor_region, 0, (size_t)FLOOR_CELLS * FLOOR_CELL);
@@ -697,7 +721,8 @@ int main(int argc, char **argv)
 		}
 		printf("\n");
 	}
-	printf("# floor = harness only (trace, slots, tags, call through the table)\n");
+	printf("# floor = harness only (trace, slots, tags, call through the table)%s\n",
+	       huge ? "; huge pages" : "");
 	printf("frag failures over %d runs:", runs);
 	for (k = 0; k < 2; k++)
 		printf(" %s %lu", impls[k].name, frag_fails[k]);
