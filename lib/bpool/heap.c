@@ -31,15 +31,15 @@ static const heap_t heap_template;
 /*
  * 24-bit check of a header: keyed by the heap secret and the header's own
  * address, so a header copied elsewhere or rewritten without the key does
- * not verify. The rotation moves the size bits next to the address bits;
- * the top bits of the product depend on every input bit. Not a MAC (the
+ * not verify. The shift by 24 (low < 2^40: no bit is lost) moves the
+ * size bits next to the address bits; the top bits of the product depend
+ * on every input bit. Not a MAC (the
  * caller chooses how secret the key is), but any accidental overwrite is
  * caught with probability 1 - 2^-24.
  */
 static inline uint64_t chk_of(const heap_t *h, const void *b, uint64_t low)
 {
-	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^
-		     (low << 24 | low >> 40);
+	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^ (low << 24);
 	return (x * UINT64_C(0x9e3779b97f4a7c15)) >> BP_CHK_SHIFT;
 }
 
@@ -52,7 +52,9 @@ static inline uint64_t mkword(const heap_t *h, const void *b, uint64_t size,
 
 static inline bool word_ok(const heap_t *h, const void *b, uint64_t w)
 {
-	return (w >> BP_CHK_SHIFT) == chk_of(h, b, w & BP_LOW_MASK);
+	/* chk_of(h, b, w & BP_LOW_MASK), the mask folded into the shift. */
+	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^ (w << 24);
+	return ((w ^ x * UINT64_C(0x9e3779b97f4a7c15)) >> BP_CHK_SHIFT) == 0;
 }
 
 static inline uint64_t wsize(uint64_t w)
