@@ -20,8 +20,10 @@
  *              live -> free (p = 0.3) or resize to a new 16..4096 B.
  *  frag_fill:  frag with long-lived blocks never freed, until the first
  *              failed allocation: requested live bytes / region size.
- *  registry_lookup: guest heap lookup by id among 1,000 guests.
- * ns/op is the median of RUNS runs.
+ *  registry_lookup: guest heap lookup by id among 1,000 guests (ids drawn
+ *              uniformly: no locality for a cache to exploit).
+ * ns/op is the median of RUNS runs; the runs of the allocators are
+ * interleaved. "floor" (random and realloc only) measures the harness.
  */
 #define _DEFAULT_SOURCE
 #include <stdint.h>
