@@ -20,20 +20,25 @@
  *              live -> free (p = 0.3) or resize to a new 16..4096 B.
  *  frag_fill:  frag with long-lived blocks never freed, until the first
  *              failed allocation: requested live bytes / region size.
- *  registry_lookup: guest heap lookup by id among 1,000 guests.
- * ns/op is the median of RUNS runs.
+ *  registry_lookup: guest heap lookup by id among 1,000 guests (ids drawn
+ *              uniformly: no locality for a cache to exploit).
+ * ns/op is the median of RUNS runs; the runs of the allocators are
+ * interleaved. "floor" (random and realloc only) measures the harness.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <tdxcore/bpool.h>
 
 #define REGION (64u << 20)
 #define RUNS 7
+#define MAXRUNS 31
 
 /* ------------------------------------------------- allocator table */
 
@@ -115,10 +120,68 @@ static void glibc_fini(void *ctx)
 	(void)ctx;
 }
 
+/*
+ * Harness floor: the cheapest allocator that can run the random and realloc
+ * traces (a LIFO of 4 KiB cells, one per slot, no size classes, no checks).
+ * It goes through the same table, tags and slot bookkeeping, so its ns/op is
+ * what the harness itself costs; it is printed as a comment, not a result.
+ */
+#define FLOOR_CELL 4096u
+#define FLOOR_CELLS 32768u /* one per slot of the random workload */
+struct floor_ctx {
+	void *top;
+};
+static struct floor_ctx floor_heap;
+static uint8_t *floor_region; /* FLOOR_CELLS cells, its own memory */
+static void *floor_init(void *rg, size_t len)
+{
+	size_t i;
+	(void)rg;
+	(void)len;
+	floor_heap.top = NULL;
+	for (i = FLOOR_CELLS; i-- > 0;) {
+		void *c = floor_region + i * FLOOR_CELL;
+		memcpy(c, &floor_heap.top, sizeof(void *));
+		floor_heap.top = c;
+	}
+	return &floor_heap;
+}
+static void *floor_alloc(void *ctx, size_t n)
+{
+	struct floor_ctx *f = ctx;
+	void *p = f->top;
+	if (!p || n > FLOOR_CELL)
+		return NULL;
+	memcpy(&f->top, p, sizeof(void *));
+	return p;
+}
+static void floor_free(void *ctx, void *p)
+{
+	struct floor_ctx *f = ctx;
+	memcpy(p, &f->top, sizeof(void *));
+	f->top = p;
+}
+static void *floor_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return n <= FLOOR_CELL ? p : NULL;
+}
+static int floor_check(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+static void floor_fini(void *ctx)
+{
+	(void)ctx;
+}
+
 static const struct alloc_impl impls[] = {
 	{ "tdxc", tdxc_init, tdxc_alloc, tdxc_free, tdxc_realloc, tdxc_check, tdxc_fini },
 	{ "glibc", glibc_init, glibc_alloc, glibc_free, glibc_realloc, glibc_check,
 	  glibc_fini },
+	{ "floor", floor_init, floor_alloc, floor_free, floor_realloc, floor_check,
+	  floor_fini },
 };
 #define NIMPL (sizeof(impls) / sizeof(impls[0]))
 
@@ -210,7 +273,7 @@ static void make_random(void)
 	}
 }
 
-static double run_random(const struct alloc_impl *im)
+static __attribute__((noinline)) double run_random(const struct alloc_impl *im)
 {
 	static void *slot[A_SLOTS];
 	void *ctx = start(im);
@@ -261,7 +324,7 @@ static void make_frag(void)
 	}
 }
 
-static double run_frag(const struct alloc_impl *im, unsigned long *nfail)
+static __attribute__((noinline)) double run_frag(const struct alloc_impl *im, unsigned long *nfail)
 {
 	void **lng = calloc(B_LONG + 1, sizeof(void *));
 	void *fifo[B_FIFO] = { 0 };
@@ -365,7 +428,7 @@ static double run_frag_fill(const struct alloc_impl *im)
 
 #define C_PAIRS 16384
 #define C_OPS 10000
-static double run_worst(const struct alloc_impl *im)
+static __attribute__((noinline)) double run_worst(const struct alloc_impl *im)
 {
 	void **pairs = malloc(2 * C_PAIRS * sizeof(void *));
 	void **fill = malloc(8192 * sizeof(void *));
@@ -427,7 +490,7 @@ static void make_realloc(void)
 	}
 }
 
-static double run_realloc(const struct alloc_impl *im)
+static __attribute__((noinline)) double run_realloc(const struct alloc_impl *im)
 {
 	static void *slot[D_SLOTS];
 	void *ctx = start(im);
@@ -469,9 +532,9 @@ static double run_realloc(const struct alloc_impl *im)
 
 #define R_GUESTS 1000
 #define R_LOOKUPS 1000000
-static double run_registry(void)
+static __attribute__((noinline)) double run_registry(int runs)
 {
-	double v[RUNS];
+	double v[MAXRUNS];
 	int run;
 	struct tdxc_bpool_registry *r = calloc(1, sizeof(*r));
 	uint32_t *ids = malloc(R_LOOKUPS * sizeof(uint32_t));
@@ -491,7 +554,7 @@ static double run_registry(void)
 		}
 	for (i = 0; i < R_LOOKUPS; i++)
 		ids[i] = (uint32_t)((rnd() % R_GUESTS + 1) * 37 + 1);
-	for (run = 0; run < RUNS; run++) {
+	for (run = 0; run < runs; run++) {
 		t0 = now_ns();
 		for (i = 0; i < R_LOOKUPS; i++) {
 			struct tdxc_bpool *h;
@@ -509,71 +572,178 @@ static double run_registry(void)
 	free(ids);
 	free(nexus);
 	free(r);
-	return median(v, RUNS);
+	return median(v, runs);
 }
 
-int main(void)
-{
-	double res[4][NIMPL], v[RUNS], fill, reg;
-	unsigned long frag_fails[NIMPL] = { 0 };
-	static const char *const wl[4] = { "random", "frag", "worst", "realloc" };
-	size_t k, w;
-	int r;
+static const char *const wl_names[4] = { "random", "frag", "worst", "realloc" };
 
-	region = aligned_alloc(4096, REGION);
-	if (!region)
+static double run_one(size_t w, const struct alloc_impl *im, unsigned long *nf)
+{
+	switch (w) {
+	case 0:
+		return run_random(im);
+	case 1:
+		return run_frag(im, nf);
+	case 2:
+		return run_worst(im);
+	default:
+		return run_realloc(im);
+	}
+}
+
+static int find_name(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench-bpool [-w random|frag|worst|realloc|fill|registry]"
+			" [-i tdxc|glibc|floor] [-r runs] [-H]\n"
+			"  (no option: every workload, every allocator, %d runs;\n"
+			"   -w/-i repeatable; -r 1 with -w/-i is meant for callgrind;\n"
+			"   -H: transparent huge pages for every allocator)\n",
+		RUNS);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const names[NIMPL] = { "tdxc", "glibc", "floor" };
+	double res[4][NIMPL], v[4][NIMPL][MAXRUNS], fill = -1, reg = -1;
+	unsigned long frag_fails[NIMPL] = { 0 };
+	unsigned wmask = 0, imask = 0;
+	int runs = RUNS, r, a, x, huge = 0;
+	size_t k, w;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "-H")) {
+			huge = 1;
+			continue;
+		}
+		if (a + 1 >= argc)
+			usage();
+		if (!strcmp(argv[a], "-w")) {
+			x = find_name(wl_names, 4, argv[++a]);
+			if (x >= 0)
+				wmask |= 1u << x;
+			else if (!strcmp(argv[a], "fill"))
+				wmask |= 1u << 4;
+			else if (!strcmp(argv[a], "registry"))
+				wmask |= 1u << 5;
+			else
+				usage();
+		} else if (!strcmp(argv[a], "-i")) {
+			x = find_name(names, NIMPL, argv[++a]);
+			if (x < 0)
+				usage();
+			imask |= 1u << x;
+		} else if (!strcmp(argv[a], "-r")) {
+			runs = atoi(argv[++a]);
+			if (runs < 1 || runs > MAXRUNS)
+				usage();
+		} else {
+			usage();
+		}
+	}
+	if (!wmask)
+		wmask = 0x3f;
+	if (!imask)
+		imask = (1u << NIMPL) - 1;
+
+	/*
+	 * -H: every allocator on transparent huge pages, so the comparison
+	 * shows what TLB misses cost. The regions are advised here; glibc
+	 * malloc does it for its own heap under the glibc.malloc.hugetlb=1
+	 * tunable, which only takes effect at start-up: re-exec with it.
+	 */
+	if (huge && !getenv("BPOOL_BENCH_REEXEC")) {
+		setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+		setenv("BPOOL_BENCH_REEXEC", "1", 1);
+		execv("/proc/self/exe", argv);
+		perror("re-exec for -H");
 		return 1;
-	memset(region, 0, REGION); /* fault the pages in before timing */
+	}
+	region = aligned_alloc(2u << 20, REGION);
+	floor_region = aligned_alloc(2u << 20, (size_t)FLOOR_CELLS * FLOOR_CELL);
+	if (!region || !floor_region)
+		return 1;
+	if (huge) {
+		madvise(region, REGION, MADV_HUGEPAGE);
+		madvise(floor_region, (size_t)FLOOR_CELLS * FLOOR_CELL, MADV_HUGEPAGE);
+	}
+	/* fault the pages in before timing */
+	memset(region, 0, REGION);
+	memset(floor_region, 0, (size_t)FLOOR_CELLS * FLOOR_CELL);
 	make_random();
 	make_frag();
 	make_realloc();
 
-	for (k = 0; k < NIMPL; k++) {
-		const struct alloc_impl *im = &impls[k];
-		for (r = 0; r < RUNS; r++)
-			v[r] = run_random(im);
-		res[0][k] = median(v, RUNS);
-		for (r = 0; r < RUNS; r++) {
-			unsigned long nf;
-			v[r] = run_frag(im, &nf);
-			frag_fails[k] += nf;
-		}
-		res[1][k] = median(v, RUNS);
-		for (r = 0; r < RUNS; r++)
-			v[r] = run_worst(im);
-		res[2][k] = median(v, RUNS);
-		for (r = 0; r < RUNS; r++)
-			v[r] = run_realloc(im);
-		res[3][k] = median(v, RUNS);
-	}
-	fill = run_frag_fill(&impls[0]);
-	reg = run_registry();
+	/*
+	 * Runs are interleaved (run r of every allocator, then run r + 1), so
+	 * a noisy neighbour slows every allocator alike; each figure is the
+	 * median of its runs. The floor runs only where its cells suffice.
+	 */
+	for (r = 0; r < runs; r++)
+		for (w = 0; w < 4; w++)
+			for (k = 0; k < NIMPL; k++) {
+				unsigned long nf = 0;
+				if (!(wmask & (1u << w)) || !(imask & (1u << k)))
+					continue;
+				if (k == 2 && (w == 1 || w == 2))
+					continue;
+				v[w][k][r] = run_one(w, &impls[k], &nf);
+				frag_fails[k] += nf;
+			}
+	for (w = 0; w < 4; w++)
+		for (k = 0; k < NIMPL; k++)
+			res[w][k] = median(v[w][k], runs);
+	if ((wmask & (1u << 4)) && (imask & 1u))
+		fill = run_frag_fill(&impls[0]);
+	if ((wmask & (1u << 5)) && (imask & 1u))
+		reg = run_registry(runs);
 
 	printf("%-10s", "workload");
 	for (k = 0; k < NIMPL; k++)
 		printf(" %12s", impls[k].name);
-	printf("   (ns/op, median of %d)\n", RUNS);
+	printf("   (ns/op, median of %d interleaved runs)\n", runs);
 	for (w = 0; w < 4; w++) {
-		printf("%-10s", wl[w]);
-		for (k = 0; k < NIMPL; k++)
-			printf(" %12.1f", res[w][k]);
+		if (!(wmask & (1u << w)))
+			continue;
+		printf("%-10s", wl_names[w]);
+		for (k = 0; k < NIMPL; k++) {
+			if ((imask & (1u << k)) && !(k == 2 && (w == 1 || w == 2)))
+				printf(" %12.1f", res[w][k]);
+			else
+				printf(" %12s", "-");
+		}
 		printf("\n");
 	}
-	printf("frag failures over %d runs:", RUNS);
-	for (k = 0; k < NIMPL; k++)
+	printf("# floor = harness only (trace, slots, tags, call through the table)%s\n",
+	       huge ? "; huge pages" : "");
+	printf("frag failures over %d runs:", runs);
+	for (k = 0; k < 2; k++)
 		printf(" %s %lu", impls[k].name, frag_fails[k]);
 	printf("; other failed allocations: %lu\n", fails);
-	printf("frag fill utilisation (tdxc): %.1f%%\n", fill);
+	if (fill >= 0)
+		printf("frag fill utilisation (tdxc): %.1f%%\n", fill);
 	if (reg >= 0)
 		printf("registry lookup, %d guests: %.1f ns\n", R_GUESTS, reg);
 
 	for (w = 0; w < 4; w++)
-		for (k = 0; k < NIMPL; k++)
-			printf("BENCH bpool.%s.%s %.1f ns/op\n", wl[w], impls[k].name,
-			       res[w][k]);
-	printf("BENCH bpool.frag_fill.tdxc %.1f percent\n", fill);
+		for (k = 0; k < 2; k++)
+			if ((wmask & (1u << w)) && (imask & (1u << k)))
+				printf("BENCH bpool.%s.%s %.1f ns/op\n", wl_names[w],
+				       impls[k].name, res[w][k]);
+	if (fill >= 0)
+		printf("BENCH bpool.frag_fill.tdxc %.1f percent\n", fill);
 	if (reg >= 0)
 		printf("BENCH bpool.registry_lookup.tdxc %.1f ns/op\n", reg);
 	free(region);
+	free(floor_region);
 	return 0;
 }

@@ -58,6 +58,9 @@ struct bp_heap {
 	uint32_t fl_map;
 	uint32_t npools;
 	uint16_t sl_map[BP_FL_COUNT];
+	/* Fast range test of a link into pool 0 (see link_ok()). */
+	uintptr_t lk_lo;
+	uintptr_t lk_span;
 	uint64_t bad_addr;
 	uint32_t bad_problem;
 	uint32_t pad0;

@@ -31,15 +31,15 @@ static const heap_t heap_template;
 /*
  * 24-bit check of a header: keyed by the heap secret and the header's own
  * address, so a header copied elsewhere or rewritten without the key does
- * not verify. The rotation moves the size bits next to the address bits;
- * the top bits of the product depend on every input bit. Not a MAC (the
+ * not verify. The shift by 24 (low < 2^40: no bit is lost) moves the
+ * size bits next to the address bits; the top bits of the product depend
+ * on every input bit. Not a MAC (the
  * caller chooses how secret the key is), but any accidental overwrite is
  * caught with probability 1 - 2^-24.
  */
 static inline uint64_t chk_of(const heap_t *h, const void *b, uint64_t low)
 {
-	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^
-		     (low << 24 | low >> 40);
+	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^ (low << 24);
 	return (x * UINT64_C(0x9e3779b97f4a7c15)) >> BP_CHK_SHIFT;
 }
 
@@ -52,7 +52,9 @@ static inline uint64_t mkword(const heap_t *h, const void *b, uint64_t size,
 
 static inline bool word_ok(const heap_t *h, const void *b, uint64_t w)
 {
-	return (w >> BP_CHK_SHIFT) == chk_of(h, b, w & BP_LOW_MASK);
+	/* chk_of(h, b, w & BP_LOW_MASK), the mask folded into the shift. */
+	uint64_t x = (uint64_t)(uintptr_t)b ^ h->secret ^ (w << 24);
+	return ((w ^ x * UINT64_C(0x9e3779b97f4a7c15)) >> BP_CHK_SHIFT) == 0;
 }
 
 static inline uint64_t wsize(uint64_t w)
@@ -133,8 +135,9 @@ static inline bool link_ok(const heap_t *h, const blk_t *p)
 	uint32_t i;
 	if (a & 15u)
 		return false;
-	if (h->npools && a >= h->pools[0].start &&
-	    a + BP_MIN <= h->pools[0].end - BP_HDR)
+	/* Pool 0 in one unsigned compare: lk_span is
+	 * end - BP_HDR - BP_MIN - start (0 and lk_lo = 1 while no pool). */
+	if (a - h->lk_lo <= h->lk_span)
 		return true;
 	for (i = 1; i < h->npools; i++)
 		if (a >= h->pools[i].start && a + BP_MIN <= h->pools[i].end - BP_HDR)
@@ -152,16 +155,22 @@ static __attribute__((cold)) void poison(heap_t *h, const void *at,
 	}
 }
 
-static __attribute__((cold, noinline)) int corrupt(heap_t *h, const void *at,
-						   uint32_t problem)
+static __attribute__((cold, noinline)) void poison_cold(heap_t *h,
+							const void *at,
+							uint32_t problem)
 {
 	poison(h, at, problem);
+}
+
+/* Inline so the compiler sees the (nonzero) result on the fast paths. */
+static inline int corrupt(heap_t *h, const void *at, uint32_t problem)
+{
+	poison_cold(h, at, problem);
 	return TDXC_ECORRUPT;
 }
 
 /* Links of free block f (in class fl/sl) are safe to unlink through. */
-static inline bool links_ok(const heap_t *h, const blk_t *f, unsigned fl,
-			    unsigned sl)
+static inline bool links_ok(const heap_t *h, const blk_t *f, uint64_t size)
 {
 	const blk_t *n = f->next, *p = f->prev;
 	if (n && (!link_ok(h, n) || n->prev != f))
@@ -169,12 +178,17 @@ static inline bool links_ok(const heap_t *h, const blk_t *f, unsigned fl,
 	if (p) {
 		if (!link_ok(h, p) || p->next != f)
 			return false;
-	} else if (h->heads[fl][sl] != f) {
-		return false;
+	} else {
+		/* A list head: its class's head must be f. */
+		unsigned fl, sl;
+		map_insert(size, &fl, &sl);
+		if (h->heads[fl][sl] != f)
+			return false;
 	}
 	return true;
 }
 
+/* Counters (free_blocks, free) are the caller's business. */
 static inline void list_insert(heap_t *h, blk_t *b, uint64_t size)
 {
 	unsigned fl, sl;
@@ -188,10 +202,9 @@ static inline void list_insert(heap_t *h, blk_t *b, uint64_t size)
 	h->heads[fl][sl] = b;
 	h->fl_map |= 1u << fl;
 	h->sl_map[fl] = (uint16_t)(h->sl_map[fl] | (1u << sl));
-	h->free_blocks++;
 }
 
-static inline void list_remove(heap_t *h, blk_t *b, unsigned fl, unsigned sl)
+static inline void list_remove(heap_t *h, blk_t *b, uint64_t size)
 {
 	blk_t *n = b->next, *p = b->prev;
 	if (n)
@@ -199,6 +212,8 @@ static inline void list_remove(heap_t *h, blk_t *b, unsigned fl, unsigned sl)
 	if (p) {
 		p->next = n;
 	} else {
+		unsigned fl, sl;
+		map_insert(size, &fl, &sl);
 		h->heads[fl][sl] = n;
 		if (!n) {
 			h->sl_map[fl] = (uint16_t)(h->sl_map[fl] & ~(1u << sl));
@@ -206,14 +221,20 @@ static inline void list_remove(heap_t *h, blk_t *b, unsigned fl, unsigned sl)
 				h->fl_map &= ~(1u << fl);
 		}
 	}
-	h->free_blocks--;
 }
 
-/* A new free block b of this size, with an allocated predecessor. */
-static inline void make_free(heap_t *h, blk_t *b, uint64_t size)
+/* A new free block b of this size, with an allocated predecessor.
+ * Counters are the caller's business (see make_free()). */
+static inline void make_free_nc(heap_t *h, blk_t *b, uint64_t size)
 {
 	set_hdr(h, b, size, 0);
 	list_insert(h, b, size);
+}
+
+static inline void make_free(heap_t *h, blk_t *b, uint64_t size)
+{
+	make_free_nc(h, b, size);
+	h->free_blocks++;
 	h->free += size;
 }
 
@@ -227,15 +248,15 @@ int tdxc__bpool_check_ctx(const struct tdxc_bpool *hp)
 }
 
 /* Context checks of every mutating call. */
-static inline int ctx_rw(struct tdxc_bpool *hp, heap_t **out)
+static inline __attribute__((always_inline)) int ctx_rw(struct tdxc_bpool *hp,
+							heap_t **out)
 {
 	heap_t *h = bp_heap_of(hp);
-	if (tdxc__bpool_check_ctx(hp))
+	if (!hp || ((uintptr_t)hp & 7u) || h->magic != BP_MAGIC || h->self != h)
 		return TDXC_EINVAL;
-	if (h->state & TDXC_BPOOL_STATE_POISONED)
-		return TDXC_ECORRUPT;
-	if (h->state & TDXC_BPOOL_STATE_SHUTDOWN)
-		return TDXC_EBUSY;
+	if (h->state & (TDXC_BPOOL_STATE_POISONED | TDXC_BPOOL_STATE_SHUTDOWN))
+		return (h->state & TDXC_BPOOL_STATE_POISONED) ? TDXC_ECORRUPT :
+								 TDXC_EBUSY;
 	*out = h;
 	return 0;
 }
@@ -268,6 +289,7 @@ int tdxc_bpool_init(struct tdxc_bpool *hp, const struct tdxc_bpool_params *param
 	h->secret = p.secret;
 	h->quota = p.quota;
 	h->flags = p.flags;
+	h->lk_lo = 1; /* matches no aligned address until pool 0 exists */
 	h->self = h;
 	h->magic = BP_MAGIC;
 	return 0;
@@ -331,6 +353,10 @@ int tdxc__bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len,
 
 	h->pools[h->npools].start = a;
 	h->pools[h->npools].end = (uintptr_t)end;
+	if (h->npools == 0) {
+		h->lk_lo = a;
+		h->lk_span = (uintptr_t)end - BP_HDR - BP_MIN - a;
+	}
 	h->npools++;
 	b = blk_at(a);
 	s = blk_at((uintptr_t)end - BP_HDR);
@@ -366,16 +392,18 @@ static inline void count_alloc(heap_t *h, uint64_t size)
 /*
  * Take a free block of at least `search` bytes out of the index, verifying
  * it, its list successor and its physical successor first. On success *g is
- * the block after it (its F_PREVFREE still set).
+ * the block after it (its F_PREVFREE still set) and *fsz its size; the
+ * counters free and free_blocks are the caller's to update.
  */
-static int take_block(heap_t *h, uint64_t search, bool small, blk_t **out,
-		      blk_t **gout)
+static inline int take_block(heap_t *h, uint64_t search, bool small,
+			     blk_t **out, blk_t **gout, uint64_t *fsz)
 {
 	unsigned fl, sl;
 	uint32_t slm, flm;
 	blk_t *f, *n, *g;
 	uint64_t w, fsize, gw;
-	const struct bp_pool *pl;
+	uintptr_t off;
+	bool in0;
 
 	map_insert(search, &fl, &sl);
 	if (small && search < BP_SMALL) {
@@ -406,8 +434,11 @@ static int take_block(heap_t *h, uint64_t search, bool small, blk_t **out,
 	f = h->heads[fl][sl];
 found:
 
-	/* f came from the control block, but its header is pool memory. */
-	if (!f || !link_ok(h, f))
+	/* f came from the control block, but its header is pool memory.
+	 * Pool 0 (the usual case) is tested in one compare, as in link_ok(). */
+	off = (uintptr_t)f - h->lk_lo;
+	in0 = off <= h->lk_span && !((uintptr_t)f & 15u);
+	if (!f || (!in0 && !link_ok(h, f)))
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
 	w = f->word;
 	if (!word_ok(h, f, w))
@@ -417,8 +448,9 @@ found:
 	 * here (a block on the wrong list fails the link checks). */
 	if ((w & BP_FLAGS_MASK) != 0 || fsize < search)
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_INDEX);
-	pl = pool_of(h, (uintptr_t)f);
-	if ((uintptr_t)f + fsize > pl->end - BP_HDR)
+	/* In pool 0, end - BP_HDR == lk_lo + lk_span + BP_MIN. */
+	if (in0 ? off + fsize > h->lk_span + BP_MIN :
+		  (uintptr_t)f + fsize > pool_of(h, (uintptr_t)f)->end - BP_HDR)
 		return corrupt(h, f, TDXC_BPOOL_PROBLEM_SIZE);
 	n = f->next;
 	if (f->prev || (n && (!link_ok(h, n) || n->prev != f)))
@@ -438,10 +470,9 @@ found:
 		if (!h->sl_map[fl])
 			h->fl_map &= ~(1u << fl);
 	}
-	h->free_blocks--;
-	h->free -= fsize;
 	*out = f;
 	*gout = g;
+	*fsz = fsize;
 	return 0;
 }
 
@@ -451,8 +482,13 @@ static inline void set_prev(const heap_t *h, blk_t *g, uint64_t prevfree)
 {
 	uint64_t gw = g->word;
 	uint64_t fl = gw & BP_FLAGS_MASK & ~(uint64_t)BP_F_PREVFREE;
-	if (prevfree)
+	if (prevfree) {
 		g->prevfree = prevfree;
+		if (gw & BP_F_PREVFREE)
+			return; /* flag already right: the word stays valid */
+	} else if (!(gw & BP_F_PREVFREE)) {
+		return;
+	}
 	set_hdr(h, g, wsize(gw), fl | (prevfree ? BP_F_PREVFREE : 0));
 }
 
@@ -473,13 +509,14 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 		h->nfail++;
 		return TDXC_ENOMEM;
 	}
-	rc = take_block(h, search, align <= TDXC_BPOOL_QUANTUM, &f, &g);
+	rc = take_block(h, search, align <= TDXC_BPOOL_QUANTUM, &f, &g, &fsize);
 	if (rc) {
 		if (rc == TDXC_ENOMEM)
 			h->nfail++;
 		return rc;
 	}
-	fsize = wsize(f->word);
+	h->free_blocks--;
+	h->free -= fsize;
 	b = f;
 	if (align > TDXC_BPOOL_QUANTUM) {
 		uintptr_t p = ((uintptr_t)f + BP_HDR + align - 1) & ~(uintptr_t)(align - 1);
@@ -510,9 +547,12 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 		return 0;
 	}
 	if (rem >= BP_MIN) {
+		/* The tail stays free: one block out, one in, free -= need. */
 		blk_t *t = blk_at((uintptr_t)b + need);
-		make_free(h, t, rem);
-		set_prev(h, g, rem);
+		make_free_nc(h, t, rem);
+		h->free_blocks++;
+		h->free += rem;
+		g->prevfree = rem; /* g keeps F_PREVFREE: its word stays valid */
 	} else {
 		need = fsize;
 		set_prev(h, g, 0);
@@ -549,7 +589,6 @@ struct bctx {
 	bool gfree;
 	blk_t *p;	/* free predecessor or NULL */
 	uint64_t psize;
-	unsigned gfl, gsl, pfl, psl; /* size classes of g and p when free */
 };
 
 /*
@@ -578,7 +617,8 @@ static __attribute__((cold, noinline)) int classify(heap_t *h,
 
 /* Verify an allocated block and its neighbours. Writes nothing unless it
  * finds corruption (then it only poisons the context). */
-static int inspect(heap_t *h, const void *ptr, struct bctx *c)
+static inline __attribute__((always_inline)) int
+inspect(heap_t *h, const void *ptr, struct bctx *c)
 {
 	uintptr_t a = (uintptr_t)ptr, ba;
 	const struct bp_pool *pl;
@@ -597,8 +637,10 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 	ba = a - BP_HDR;
 	b = blk_at(ba);
 	w = b->word;
-	if (!word_ok(h, b, w))
-		return classify(h, pl, ba);
+	if (!word_ok(h, b, w)) {
+		int rc = classify(h, pl, ba);
+		return rc ? rc : TDXC_ECORRUPT; /* always nonzero */
+	}
 	if (!(w & BP_F_ALLOC))
 		return TDXC_EDOUBLEFREE;
 	size = wsize(w);
@@ -620,7 +662,6 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 	c->p = NULL;
 	c->psize = 0;
 	if (c->gfree) {
-		unsigned fl, sl;
 		blk_t *gg;
 		if (c->gsize < BP_MIN || c->gsize > pl->end - BP_HDR - (uintptr_t)g)
 			return corrupt(h, g, TDXC_BPOOL_PROBLEM_SIZE);
@@ -632,15 +673,11 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 		if (!(gg->word & BP_F_PREVFREE) || gg->prevfree != c->gsize ||
 		    !(gg->word & BP_F_ALLOC))
 			return corrupt(h, gg, TDXC_BPOOL_PROBLEM_PREVFREE);
-		map_insert(c->gsize, &fl, &sl);
-		if (!links_ok(h, g, fl, sl))
+		if (!links_ok(h, g, c->gsize))
 			return corrupt(h, g, TDXC_BPOOL_PROBLEM_LINK);
-		c->gfl = fl;
-		c->gsl = sl;
 	}
 	if (w & BP_F_PREVFREE) {
 		uint64_t pf = b->prevfree, pw;
-		unsigned fl, sl;
 		blk_t *p;
 		if (pf < BP_MIN || (pf & 15u) || pf > ba - pl->start)
 			return corrupt(h, b, TDXC_BPOOL_PROBLEM_PREVFREE);
@@ -650,48 +687,51 @@ static int inspect(heap_t *h, const void *ptr, struct bctx *c)
 			return corrupt(h, p, TDXC_BPOOL_PROBLEM_CHECK);
 		if ((pw & BP_FLAGS_MASK) || wsize(pw) != pf)
 			return corrupt(h, p, TDXC_BPOOL_PROBLEM_PREVFREE);
-		map_insert(pf, &fl, &sl);
-		if (!links_ok(h, p, fl, sl))
+		if (!links_ok(h, p, pf))
 			return corrupt(h, p, TDXC_BPOOL_PROBLEM_LINK);
-		c->pfl = fl;
-		c->psl = sl;
 		c->p = p;
 		c->psize = pf;
 	}
 	return 0;
 }
 
-static inline void unlink_free(heap_t *h, blk_t *b, uint64_t size, unsigned fl,
-			       unsigned sl)
+static inline void unlink_free(heap_t *h, blk_t *b, uint64_t size)
 {
-	list_remove(h, b, fl, sl);
+	list_remove(h, b, size);
+	h->free_blocks--;
 	h->free -= size;
 }
 
 /* Release an inspected block: coalesce with both neighbours. */
-static void release(heap_t *h, const struct bctx *c)
+static inline __attribute__((always_inline)) void
+release(heap_t *h, const struct bctx *c)
 {
 	blk_t *start = c->b, *after;
 	uint64_t total = c->size;
 
 	if (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)
 		tdxc__memset((uint8_t *)c->b + BP_HDR, 0, c->size - BP_OVERHEAD);
+	/* Net effect on the counters: the block's bytes move from used to
+	 * free; the free-block count gains one and loses each merged
+	 * neighbour. */
 	h->used -= c->size;
 	h->live--;
 	h->nrel++;
+	h->free += c->size;
+	h->free_blocks += 1u - (uint64_t)c->gfree - (uint64_t)(c->p != NULL);
 	if (c->gfree) {
 		/* g's header stays as it is: a free header, so a stale free of
 		 * it is still reported as a double free. */
-		unlink_free(h, c->g, c->gsize, c->gfl, c->gsl);
+		list_remove(h, c->g, c->gsize);
 		total += c->gsize;
 	}
 	if (c->p) {
-		unlink_free(h, c->p, c->psize, c->pfl, c->psl);
+		list_remove(h, c->p, c->psize);
 		total += c->psize;
 		kill_hdr(h, c->b);
 		start = c->p;
 	}
-	make_free(h, start, total);
+	make_free_nc(h, start, total);
 	after = blk_at((uintptr_t)start + total);
 	set_prev(h, after, total);
 }
@@ -758,7 +798,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 				h->nfail++;
 				return TDXC_ENOMEM;
 			}
-			unlink_free(h, c.g, c.gsize, c.gfl, c.gsl);
+			unlink_free(h, c.g, c.gsize);
 			have += c.gsize;
 			after = blk_at((uintptr_t)c.b + have);
 		} else if (need < c.size && (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)) {
@@ -767,7 +807,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 		}
 		if (need < c.size && c.gfree) {
 			/* Shrink next to a free block: the tail joins it. */
-			unlink_free(h, c.g, c.gsize, c.gfl, c.gsl);
+			unlink_free(h, c.g, c.gsize);
 			have += c.gsize;
 			after = blk_at((uintptr_t)c.b + have);
 		}
@@ -886,7 +926,7 @@ static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o)
 			if (prev_free)
 				return bad(h, o, b, TDXC_BPOOL_PROBLEM_ADJACENT, pi);
 			map_insert(sz, &fl, &sl);
-			if (!links_ok(h, b, fl, sl))
+			if (!links_ok(h, b, sz))
 				return bad(h, o, b, TDXC_BPOOL_PROBLEM_LINK, pi);
 			if (!(h->sl_map[fl] & (1u << sl)))
 				return bad(h, o, b, TDXC_BPOOL_PROBLEM_INDEX, pi);

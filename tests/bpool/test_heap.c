@@ -504,6 +504,90 @@ static void test_corrupt_link(void **state)
 	free(f);
 }
 
+/*
+ * Free-list links just outside what a free block header may occupy in the
+ * pool (the sentinel, the last 32 bytes before it, below the pool start,
+ * misaligned) or inside it but not pointing back: every one is refused
+ * before anything is written, by free (unlinking the neighbour) and by
+ * alloc (taking the list head).
+ */
+static void test_corrupt_link_edges(void **state)
+{
+	static const ptrdiff_t at[] = {
+		POOL_LEN - 16,	/* the sentinel */
+		POOL_LEN - 32,	/* a 32-byte header would overlap it */
+		POOL_LEN - 48,	/* in range, but its prev is not ours */
+		-16,		/* below the pool */
+		8,		/* misaligned */
+	};
+	size_t k;
+	int pass;
+	(void)state;
+	for (k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		for (pass = 0; pass < 2; pass++) {
+			struct fix *f = fix_new(0);
+			void *a[4], *x = NULL;
+			struct snap sn;
+			int i;
+			for (i = 0; i < 4; i++)
+				assert_int_equal(tdxc_bpool_alloc(&f->h, 64, 16, &a[i]), 0);
+			assert_int_equal(tdxc_bpool_free(&f->h, a[0]), 0);
+			assert_int_equal(tdxc_bpool_free(&f->h, a[2]), 0);
+			/* a[2] heads its class, a[0] follows it. */
+			((uintptr_t *)a[2])[0] = (uintptr_t)(f->pool + at[k]);
+			snap_take(&sn, f);
+			if (pass == 0) {
+				assert_int_equal(tdxc_bpool_free(&f->h, a[1]),
+						 TDXC_ECORRUPT);
+			} else {
+				assert_int_equal(tdxc_bpool_alloc(&f->h, 64, 16, &x),
+						 TDXC_ECORRUPT);
+				assert_null(x);
+			}
+			assert_memory_equal(sn.pool, f->pool, POOL_LEN);
+			free(sn.pool);
+			assert_int_equal(tdxc_bpool_free(&f->h, a[3]), TDXC_ECORRUPT);
+			free(f);
+		}
+	}
+}
+
+/*
+ * A free block whose header was forged with a valid check value but a
+ * size reaching past the pool end: taking it is refused (PROBLEM_SIZE)
+ * before its successor header, which would lie outside the pool, is read
+ * or written. Both allocation paths (small requests, class search).
+ */
+static void test_forged_size_past_end(void **state)
+{
+	static const size_t req[] = { 64, 100000 };
+	size_t k;
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct fix *f = fix_new(0);
+		struct tdxc_bpool_check c;
+		uint8_t *a, *rest;
+		void *x = NULL;
+		uint64_t size;
+		struct snap sn;
+		assert_int_equal(tdxc_bpool_alloc(&f->h, 64, 16, (void **)&a), 0);
+		rest = a - 16 + 80; /* the free remainder, up to the sentinel */
+		size = POOL_LEN - 16 - 80;
+		assert_int_equal(*(uint64_t *)(rest + 8),
+				 tdxc__bpool_hdr_word(&f->h, rest, size));
+		*(uint64_t *)(rest + 8) = tdxc__bpool_hdr_word(&f->h, rest, size + 16);
+		snap_take(&sn, f);
+		assert_int_equal(tdxc_bpool_alloc(&f->h, req[k], 16, &x), TDXC_ECORRUPT);
+		assert_null(x);
+		assert_memory_equal(sn.pool, f->pool, POOL_LEN);
+		free(sn.pool);
+		assert_int_equal(tdxc_bpool_validate(&f->h, &c), TDXC_ECORRUPT);
+		assert_int_equal(c.problem, TDXC_BPOOL_PROBLEM_POISONED);
+		assert_int_equal(c.bad_addr, (uintptr_t)rest);
+		free(f);
+	}
+}
+
 /* Taking a corrupted free block on allocation is detected too. */
 static void test_corrupt_alloc(void **state)
 {
@@ -575,6 +659,8 @@ int main(void)
 		cmocka_unit_test(test_corrupt_forged),
 		cmocka_unit_test(test_corrupt_link),
 		cmocka_unit_test(test_corrupt_alloc),
+		cmocka_unit_test(test_corrupt_link_edges),
+		cmocka_unit_test(test_forged_size_past_end),
 		cmocka_unit_test(test_zero_on_free),
 		cmocka_unit_test(test_many_holes),
 	};

@@ -479,6 +479,42 @@ static void test_foreach_rules(void **state)
 	fix_free(f);
 }
 
+/*
+ * The lookup table stays proportional to the guest count: ids whose low
+ * 16 bits are all equal (a poor key set for a weak hash) and plain
+ * sequential ids; every id is found afterwards and unknown ids are not.
+ * The nexus holds one entry per guest (its heap context and hash handle)
+ * plus the bucket array; allow 512 bytes per guest beyond the context.
+ */
+static void test_lookup_table_bounded(void **state)
+{
+	uint32_t pass, i, n = 4096;
+	(void)state;
+	NEED_UTHASH();
+	for (pass = 0; pass < 2; pass++) {
+		struct fix *f = fix_new_sz((size_t)32 << 20, NULL);
+		struct tdxc_bpool_registry_stats rs, rs0;
+		struct tdxc_bpool *h, *h2;
+		assert_int_equal(tdxc_bpool_registry_stats(&f->r, &rs0), 0);
+		for (i = 0; i < n; i++) {
+			uint32_t id = pass ? i + 1 : (i + 1) << 16;
+			assert_int_equal(tdxc_bpool_guest_create(&f->r, id), 0);
+		}
+		assert_int_equal(tdxc_bpool_registry_stats(&f->r, &rs), 0);
+		assert_true(rs.nexus.used - rs0.nexus.used <
+			    (uint64_t)n * (sizeof(struct tdxc_bpool) + 512));
+		for (i = 0; i < n; i++) {
+			uint32_t id = pass ? i + 1 : (i + 1) << 16;
+			assert_int_equal(tdxc_bpool_guest_heap(&f->r, id, &h), 0);
+			assert_int_equal(tdxc_bpool_guest_heap(&f->r, id, &h2), 0);
+			assert_ptr_equal(h, h2);
+			assert_int_equal(tdxc_bpool_guest_heap(&f->r, pass ? id + n : id + 1,
+							       &h2), TDXC_ENOENT);
+		}
+		fix_free(f);
+	}
+}
+
 static void test_10000_guests(void **state)
 {
 	struct fix *f;
@@ -729,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_iteration_order),
 		cmocka_unit_test(test_foreach_rules),
 		cmocka_unit_test(test_10000_guests),
+		cmocka_unit_test(test_lookup_table_bounded),
 		cmocka_unit_test(test_nexus_oom),
 		cmocka_unit_test(test_nexus_exhausted),
 		cmocka_unit_test(test_destroy_policy),
