@@ -7,6 +7,14 @@
  * Baseline ("relaxed"): the reference design, a single inverted bitmap
  * published with one relaxed store per word and read with one relaxed load
  * per word (no consistency, no drop counting), measured in the same run.
+ *
+ * The reader loop is timed in chunks of CHUNK calls and a run reports the
+ * median chunk (ns per call), the same statistic with and without a writer.
+ * With a writer, only chunks during which the writer published (its
+ * progress counter moved at least MIN_PUBS times) count: on a shared
+ * machine the writer thread can be descheduled, and a reader timed then
+ * would look uncontended. The publish rate over the counted chunks is
+ * printed, so the load the reader was under is visible.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -57,6 +65,32 @@ static struct tdxc_irqfilter_vp *vp0;
 static struct ref_filter ref;
 static uint32_t fa[8], fb[8];
 static int stop, started;
+/* Writer progress (publishes so far), on its own line. */
+static struct {
+	uint64_t n;
+} __attribute__((aligned(64))) wprog;
+static int writer_on; /* readers only count chunks while the writer runs */
+
+#define CHUNK 2048
+#define MIN_PUBS 4
+#define MAX_CHUNKS 16384
+static double chunk_ns[MAX_CHUNKS];
+static uint64_t counted_pubs, counted_ns, counted_chunks, skipped_chunks;
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of the counted chunks (ns per call). */
+static double chunks_median(unsigned n)
+{
+	if (n == 0)
+		return 0.0;
+	qsort(chunk_ns, n, sizeof(chunk_ns[0]), cmp_double);
+	return chunk_ns[n / 2];
+}
 
 #define MASK_A 0x002au /* SINTs 1, 3, 5 */
 #define MASK_B 0x0054u /* SINTs 2, 4, 6 */
@@ -106,44 +140,72 @@ static void *writer(void *arg)
 			ref_publish(&ref, (n & 1) ? fa : fb);
 		}
 		n++;
+		__atomic_store_n(&wprog.n, n, __ATOMIC_RELAXED);
 	}
 	return (void *)(uintptr_t)n;
 }
 
 static volatile uint32_t sink;
 
-/* ns per apply8; the asserted set is the intersection of A and B (no drops). */
+/*
+ * ns per apply8; the asserted set is the intersection of A and B (no drops).
+ * The same loop with and without a writer: @iters calls in chunks, the
+ * median chunk reported; with a writer running, chunks in which it did not
+ * publish are skipped (and more are run, up to MAX_CHUNKS in all).
+ */
 static double run_apply8(int lib, uint64_t iters)
 {
 	uint32_t in[8], out[8], acc = 0;
+	unsigned n = 0, want = (unsigned)(iters / CHUNK), total = 0;
 	for (int i = 0; i < 8; i++)
 		in[i] = fa[i] & fb[i];
-	uint64_t t0 = now_ns();
-	for (uint64_t k = 0; k < iters; k++) {
-		if (lib)
-			tdxc_irqfilter_apply8(vp0, in, out);
-		else
-			ref_apply8(&ref, in, out);
-		acc += out[7];
+	counted_pubs = counted_ns = counted_chunks = skipped_chunks = 0;
+	while (n < want && total < MAX_CHUNKS) {
+		uint64_t p0 = __atomic_load_n(&wprog.n, __ATOMIC_RELAXED);
+		uint64_t t0 = now_ns();
+		for (unsigned k = 0; k < CHUNK; k++) {
+			if (lib)
+				tdxc_irqfilter_apply8(vp0, in, out);
+			else
+				ref_apply8(&ref, in, out);
+			acc += out[7];
+		}
+		uint64_t t1 = now_ns();
+		uint64_t p1 = __atomic_load_n(&wprog.n, __ATOMIC_RELAXED);
+		total++;
+		if (writer_on && p1 - p0 < MIN_PUBS) {
+			skipped_chunks++;
+			continue;
+		}
+		counted_pubs += p1 - p0;
+		counted_ns += t1 - t0;
+		chunk_ns[n++] = (double)(t1 - t0) / CHUNK;
 	}
-	uint64_t t1 = now_ns();
+	counted_chunks = n;
 	sink = acc;
-	return (double)(t1 - t0) / (double)iters;
+	return chunks_median(n);
 }
 
 static double run_apply1(int lib, uint64_t iters)
 {
 	uint32_t acc = 0;
-	uint64_t t0 = now_ns();
-	for (uint64_t k = 0; k < iters; k++)
-		acc += (uint32_t)(lib ? tdxc_irqfilter_apply1(vp0, 0xf0 | 0x100)
-				      : ref_apply1(&ref, 0xf0 | 0x100));
-	uint64_t t1 = now_ns();
+	unsigned n = 0, want = (unsigned)(iters / CHUNK);
+	while (n < want && n < MAX_CHUNKS) {
+		uint64_t t0 = now_ns();
+		for (unsigned k = 0; k < CHUNK; k++)
+			acc += (uint32_t)(lib ? tdxc_irqfilter_apply1(vp0, 0xf0 | 0x100)
+					      : ref_apply1(&ref, 0xf0 | 0x100));
+		chunk_ns[n++] = (double)(now_ns() - t0) / CHUNK;
+	}
 	sink = acc;
-	return (double)(t1 - t0) / (double)iters;
+	return chunks_median(n);
 }
 
-static uint64_t wall_ns;
+static double best_ns_seen[2];
+
+/* Publish interval (ns) over the counted chunks of the best run. */
+static double best_pub_ns[2];
+static uint64_t best_skipped[2], best_counted[2];
 
 static double with_writer(int lib, uint64_t iters, uint64_t *publishes)
 {
@@ -152,17 +214,24 @@ static double with_writer(int lib, uint64_t iters, uint64_t *publishes)
 	double ns;
 	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&started, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&wprog.n, 0, __ATOMIC_RELAXED);
 	pthread_create(&th, NULL, writer, lib ? (void *)1 : NULL);
 	/* Time the readers only once the writer is really publishing. */
 	while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
 		;
-	uint64_t t0 = now_ns();
+	writer_on = 1;
 	ns = run_apply8(lib, iters);
-	wall_ns = now_ns() - t0;
+	writer_on = 0;
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, &ret);
 	*publishes = (uint64_t)(uintptr_t)ret;
-	return ns;
+	if (ns > 0 && (best_pub_ns[lib] == 0 || ns < best_ns_seen[lib])) {
+		best_ns_seen[lib] = ns;
+		best_pub_ns[lib] = counted_pubs ? (double)counted_ns / (double)counted_pubs : 0;
+		best_skipped[lib] = skipped_chunks;
+		best_counted[lib] = counted_chunks;
+	}
+	return ns > 0 ? ns : 1e300;
 }
 
 static double run_sint_write(uint64_t iters)
@@ -215,9 +284,14 @@ int main(void)
 	BEST(run_apply1(1, N), a1);
 	BEST(run_apply1(0, N), r1);
 	BEST(with_writer(1, N / 4, &pubs_lib), a8w);
-	printf("library writer: one publish every %.0f ns of reader time\n",
-	       pubs_lib ? (double)wall_ns / (double)pubs_lib : 0.0);
 	BEST(with_writer(0, N / 4, &pubs_ref), r8w);
+	printf("best runs with a writer: one publish every %.1f ns (tdxc), %.1f ns (relaxed)\n"
+	       "in the counted chunks; chunks skipped as the writer was not running: "
+	       "%llu of %llu (tdxc), %llu of %llu (relaxed)\n",
+	       best_pub_ns[1], best_pub_ns[0], (unsigned long long)best_skipped[1],
+	       (unsigned long long)(best_skipped[1] + best_counted[1]),
+	       (unsigned long long)best_skipped[0],
+	       (unsigned long long)(best_skipped[0] + best_counted[0]));
 	tdxc_irqfilter_set_relay_sints(part, MASK_A, NULL);
 	tdxc_irqfilter_vp_sync(vp0);
 	BEST(run_sint_write(N / 10), sw);

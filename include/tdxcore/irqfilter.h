@@ -35,17 +35,19 @@
  *   take a lock and do O(8) word operations (plus one counter increment per
  *   blocked vector).
  *
- * Publication: a two-copy "latch" sequence counter. A writer publishes by
- * bumping the counter (readers switch to the other copy), rewriting the idle
- * copy, bumping again, rewriting the other copy. Readers load the counter
- * (acquire), read the copy it selects (acquire loads) and re-check the
- * counter, retrying if it moved. A reader therefore only ever returns a
- * complete published filter, old or new, never a mix of words. Unlike a
- * plain seqlock it never waits for a writer either: an interrupt handler
- * that runs on the writer's CPU in the middle of a publish reads the copy
- * that is not being written and succeeds at once. All shared
- * words are accessed with `__atomic` builtins (see lib/irqfilter/ for the
- * exact orderings).
+ * Publication: two copies of the filter, each alone on a cache line with
+ * its own version word (a "latch"). A writer publishes by rewriting copy 1
+ * (marking its version odd, storing the words, storing the next even
+ * version), then copy 0 the same way. Readers use copy 0, or copy 1 while
+ * copy 0's version is odd: they load the version (acquire), read the words
+ * (acquire loads) and re-check the version, retrying if it moved. A reader
+ * therefore only ever returns a complete published filter, old or new,
+ * never a mix of words. Unlike a plain seqlock it never waits for a writer
+ * either: an interrupt handler that runs on the writer's CPU in the middle
+ * of a publish reads the copy that is not being written and succeeds at
+ * once. Readers normally touch one cache line, which a publish writes once.
+ * All shared words are accessed with `__atomic` builtins (see lib/irqfilter/
+ * for the exact orderings).
  */
 #ifndef TDXCORE_IRQFILTER_H
 #define TDXCORE_IRQFILTER_H
@@ -378,7 +380,7 @@ TDXC_API int tdxc_irqfilter_read(const struct tdxc_irqfilter_vp *vp, uint32_t al
  * (all ones before the first publish) and at every publish, each with an
  * atomic 32-bit store: first the union of old and new allowed sets, then
  * the new set (release stores). A reader of these words that does not
- * use the sequence protocol may see a mix of words, but every vector allowed
+ * use the version protocol may see a mix of words, but every vector allowed
  * in both the old and the new filter stays allowed throughout, and a vector
  * moving between words is never blocked in both places at once.
  * VP writer call. @p blocked NULL stops mirroring.

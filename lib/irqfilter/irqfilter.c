@@ -5,20 +5,38 @@
  *
  * Memory ordering (all shared words go through __atomic builtins):
  *
- * Publication (VP writer, one per VP) uses a two-copy latch:
- *     seq = s+1 (release); copy[s&1]     = new (release stores)
- *     seq = s+2 (release); copy[(s+1)&1] = new (release stores)
- * Readers use copy[seq & 1]:
- *     s = seq (acquire); words = copy[s&1] (acquire loads);
- *     retry if seq (relaxed) != s
- * A copy is only rewritten while seq points readers at the other one. If a
- * reader's acquire load returns a word from a release store that follows
- * seq = s+1 (or s+2) in the writer, that seq store happens-before the
- * reader's re-check, which then sees the counter moved and retries: a
- * returned set of words is always one complete published filter. The
- * release store of seq makes the copy written before it visible to readers
- * that acquire the new value. (No standalone fences: on x86 every one of
- * these accesses is a plain mov, and ThreadSanitizer models them exactly.)
+ * Publication (VP writer, one per VP) uses two versioned copies, each alone
+ * on its own cache line, line[j] = { ver, w[4] } (a "latch" whose sequence
+ * word lives inside each copy). An even ver is a complete version (ver / 2
+ * publishes so far); an odd ver marks the line as being rewritten. Each ver
+ * word only grows, so every value it takes is unique and a re-check cannot
+ * be fooled by an ABA. Publish number n:
+ *     line[1].ver = 2n-1 (relaxed); line[1].w[k] = new (release stores);
+ *     line[1].ver = 2n (release);
+ *     line[0].ver = 2n-1 (release); line[0].w[k] = new (release stores);
+ *     line[0].ver = 2n (release)
+ * so line 1 is rewritten while line 0 holds the latest version, and line 0
+ * while line 1 does. Readers:
+ *     v = line[0].ver (acquire);
+ *     if v is odd: line 1 instead (v = line[1].ver (acquire); odd: retry);
+ *     words = line[i].w (acquire loads); retry if line[i].ver (relaxed) != v
+ * If a reader's acquire load of a word returns a value from a release store
+ * that follows ver = 2n-1 of that line in the writer, that odd store
+ * happens-before the reader's re-check, which then sees the ver moved and
+ * retries: a returned set of words is always one complete published filter.
+ * A reader that acquires line[0].ver = 2n-1 (a release store) also sees the
+ * complete version n in line 1, stored before it. A reader that interrupts
+ * the writer half way (same CPU) finds the line it needs complete and never
+ * waits. (No standalone fences: on x86 every one of these accesses is a
+ * plain mov, and ThreadSanitizer models them exactly.)
+ *
+ * Cache behaviour: readers touch line 0 only, unless they catch the writer
+ * in the middle of rewriting it; line 1 is the writer's scratch copy. A
+ * publish writes line 1 (nobody reads it) and then line 0 once, so a reader
+ * re-fetches one line per publish, and its data loads do not depend on a
+ * loaded index (the line is fixed), so they are not serialised behind the
+ * ver load. Nothing else that changes at run time (applied_gen, dev_bits,
+ * counters, writer state) shares the two lines.
  *
  * Partition state read by VP writers (device bits, relay mask, policy) is
  * stored relaxed and then published by a release increment of the
@@ -206,18 +224,24 @@ static void compute(const struct tdxc_irqfilter_vp *vp, uint32_t policy, uint32_
 
 void tdxc__irqfilter_publish(struct tdxc_irqfilter_vp *vp, const uint32_t allowed[IRQF_WORDS])
 {
-	uint64_t s = __atomic_load_n(&vp->seq, RLX); /* only this writer stores it */
+	uint64_t n = vp->pubs + 1; /* writer-private count: no load of a reader line */
 	uint64_t q[IRQF_WORDS / 2];
 	unsigned i;
 
 	for (i = 0; i < IRQF_WORDS / 2; i++)
 		q[i] = (uint64_t)allowed[2 * i] | (uint64_t)allowed[2 * i + 1] << 32;
-	__atomic_store_n(&vp->seq, s + 1, REL);
+	/* Line 1 while readers use line 0 (see the top of the file)... */
+	__atomic_store_n(&vp->line[1].ver, 2 * n - 1, RLX);
 	for (i = 0; i < IRQF_WORDS / 2; i++)
-		__atomic_store_n(&vp->copy[s & 1][i], q[i], REL);
-	__atomic_store_n(&vp->seq, s + 2, REL);
+		__atomic_store_n(&vp->line[1].w[i], q[i], REL);
+	__atomic_store_n(&vp->line[1].ver, 2 * n, REL);
+	/* ...then line 0, readers switching to line 1 meanwhile. Release: a
+	 * reader that sees the odd ver sees version n complete in line 1. */
+	__atomic_store_n(&vp->line[0].ver, 2 * n - 1, REL);
 	for (i = 0; i < IRQF_WORDS / 2; i++)
-		__atomic_store_n(&vp->copy[(s + 1) & 1][i], q[i], REL);
+		__atomic_store_n(&vp->line[0].w[i], q[i], REL);
+	__atomic_store_n(&vp->line[0].ver, 2 * n, REL);
+	vp->pubs = n;
 
 	if (vp->mirror) {
 		/* Make before break: first allow old | new, then only new (each
@@ -578,20 +602,28 @@ int tdxc_irqfilter_wait_applied(struct tdxc_irqfilter_part *part, const uint32_t
 
 /* One complete published version, or false after too many retries. */
 static inline bool snapshot(const struct tdxc_irqfilter_vp *vp, uint32_t w[IRQF_WORDS],
-			    uint64_t *seq_out)
+			    uint64_t *ver_out)
 {
 	unsigned tries, i;
 	for (tries = 0; tries <= TDXC_IRQFILTER_READ_RETRIES; tries++) {
-		uint64_t s = __atomic_load_n(&vp->seq, ACQ);
-		const uint64_t *c = vp->copy[s & 1];
+		const struct irqf_line *l = &vp->line[0];
+		uint64_t s = __atomic_load_n(&l->ver, ACQ);
+		if (s & 1) {
+			/* Line 0 is being rewritten: line 1 holds the new version,
+			 * unless the next publish already started on it. */
+			l = &vp->line[1];
+			s = __atomic_load_n(&l->ver, ACQ);
+			if (s & 1)
+				continue;
+		}
 		for (i = 0; i < IRQF_WORDS / 2; i++) {
-			uint64_t q = __atomic_load_n(&c[i], ACQ);
+			uint64_t q = __atomic_load_n(&l->w[i], ACQ);
 			w[2 * i] = (uint32_t)q;
 			w[2 * i + 1] = (uint32_t)(q >> 32);
 		}
-		if (__atomic_load_n(&vp->seq, RLX) == s) {
-			if (seq_out)
-				*seq_out = s;
+		if (__atomic_load_n(&l->ver, RLX) == s) {
+			if (ver_out)
+				*ver_out = s;
 			return true;
 		}
 	}
@@ -651,29 +683,30 @@ static inline void put_pair(uint32_t *p, uint64_t v)
 int tdxc_irqfilter_apply8(struct tdxc_irqfilter_vp *vp, const uint32_t asserted[8],
 			  uint32_t out[8])
 {
-	const uint64_t *c;
+	const struct irqf_line *l;
 	uint64_t x0, x1, x2, x3, a0, a1, a2, a3, s;
 
 	if (!vp || !asserted || !out)
 		return TDXC_EINVAL;
 	/*
 	 * Fast path, 64 bits at a time: read the whole input first (so @out may
-	 * alias it), then one optimistic read of the filter. If the counter
-	 * moved (a publish overlapped) or a vector is blocked, the complete
-	 * path redoes everything; nothing has been written yet.
+	 * alias it), then one optimistic read of line 0. If it was being
+	 * rewritten (odd ver), its ver moved (a publish overlapped) or a vector
+	 * is blocked, the complete path redoes everything; nothing has been
+	 * written yet.
 	 */
 	x0 = get_pair(asserted);
 	x1 = get_pair(asserted + 2);
 	x2 = get_pair(asserted + 4);
 	x3 = get_pair(asserted + 6);
-	s = __atomic_load_n(&vp->seq, ACQ);
-	c = vp->copy[s & 1];
-	a0 = __atomic_load_n(&c[0], ACQ);
-	a1 = __atomic_load_n(&c[1], ACQ);
-	a2 = __atomic_load_n(&c[2], ACQ);
-	a3 = __atomic_load_n(&c[3], ACQ);
-	if (__builtin_expect(((x0 & ~a0) | (x1 & ~a1) | (x2 & ~a2) | (x3 & ~a3)) != 0 ||
-				     __atomic_load_n(&vp->seq, RLX) != s,
+	l = &vp->line[0];
+	s = __atomic_load_n(&l->ver, ACQ);
+	a0 = __atomic_load_n(&l->w[0], ACQ);
+	a1 = __atomic_load_n(&l->w[1], ACQ);
+	a2 = __atomic_load_n(&l->w[2], ACQ);
+	a3 = __atomic_load_n(&l->w[3], ACQ);
+	if (__builtin_expect(((x0 & ~a0) | (x1 & ~a1) | (x2 & ~a2) | (x3 & ~a3) | (s & 1)) != 0 ||
+				     __atomic_load_n(&l->ver, RLX) != s,
 			     0))
 		return apply8_slow(vp, asserted, out);
 	put_pair(out, x0);
@@ -690,14 +723,16 @@ int tdxc_irqfilter_apply1(struct tdxc_irqfilter_vp *vp, uint32_t vector)
 	if (!vp)
 		return TDXC_EINVAL;
 	/*
-	 * The copy the counter selects, like apply8, but one 64-bit word needs
-	 * no re-check: a copy word only ever holds the value of one published
-	 * filter (the previous or the next one while a publish rewrites it),
-	 * so a single atomic load yields this vector's bit of a complete
-	 * version.
+	 * Line 0, or line 1 while line 0 is being rewritten, like apply8, but
+	 * one 64-bit word needs no re-check: a copy word only ever holds the
+	 * value of one published filter, so a single atomic load yields this
+	 * vector's bit of a complete version. It is at least as new as the
+	 * last one this thread could know of: line 0's ver, acquired, is that
+	 * version's or later; an odd one (2n-1, a release store) means version
+	 * n is complete in line 1, and line 1 then holds n or a later one.
 	 */
-	s = __atomic_load_n(&vp->seq, ACQ);
-	w = __atomic_load_n(&vp->copy[s & 1][v >> 6], RLX);
+	s = __atomic_load_n(&vp->line[0].ver, ACQ);
+	w = __atomic_load_n(&vp->line[s & 1].w[v >> 6], RLX);
 	if ((w >> (v & 63)) & 1u)
 		return 1;
 	__atomic_fetch_add(&vp->drops[v], 1, RLX);

@@ -15,20 +15,37 @@
 #define IRQF_WORDS 8
 
 /*
- * One VP. Aligned to a cache line so VPs never share one. The first 128
- * bytes are what readers touch (sequence + two copies); the writer-only
- * fields follow; the drop counters (written by readers on drops) last.
+ * One published copy of a VP's filter: its version word and the 256 allowed
+ * bits, alone on one cache line. Everything a reader needs from a copy is
+ * in that line, and a publish writes exactly one line (see irqfilter.c).
+ */
+struct irqf_line {
+	uint64_t ver;                         /* even: complete version ver / 2;
+					       * odd: being rewritten */
+	uint64_t w[IRQF_WORDS / 2];           /* allowed bits: u32 words 2k, 2k+1
+					       * are the low, high half of w[k] */
+	uint64_t pad[3];
+} __attribute__((aligned(64)));
+
+TDXC_STATIC_ASSERT(sizeof(struct irqf_line) == 64, irqf_line_size);
+
+/*
+ * One VP. Aligned to a cache line so VPs never share one. Lines 0 and 1 are
+ * the two copies, the only memory the readers' fast paths touch. Line 2
+ * holds the cross-thread words readers never read on the fast path; then
+ * the VP writer's private state; the drop counters (written by readers on
+ * drops) last.
  */
 struct tdxc_irqfilter_vp {
 	/* ---- shared with readers: accessed only with __atomic builtins */
-	uint64_t seq;                         /* latch counter; copy = seq & 1 */
-	uint64_t copy[2][IRQF_WORDS / 2];     /* allowed bits: u32 words 2k, 2k+1
-					       * are the low, high half of copy[][k] */
+	struct irqf_line line[2];
+	/* ---- cross-thread, off the readers' lines */
+	uint64_t applied_gen __attribute__((aligned(64))); /* partition gen of the last sync */
 	uint64_t fallbacks;                   /* reads that gave up */
-	uint64_t applied_gen;                 /* partition gen of the last sync */
 	uint32_t dev_bits[IRQF_WORDS];        /* written by the partition writer */
 	/* ---- VP writer only (own cache lines) */
 	uint32_t cur[IRQF_WORDS] __attribute__((aligned(64))); /* published filter */
+	uint64_t pubs;                        /* publishes so far */
 	uint64_t sint[IRQF_NVTL][IRQF_NSINT];
 	uint64_t scontrol[IRQF_NVTL];
 	uint32_t *mirror;                     /* inverted copy in caller memory */
@@ -39,8 +56,9 @@ struct tdxc_irqfilter_vp {
 } __attribute__((aligned(64)));
 
 TDXC_STATIC_ASSERT(sizeof(struct tdxc_irqfilter_vp) % 64 == 0, irqf_vp_lines);
-/* Readers' words fit the first two lines; writer and counters start lines. */
-TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, dev_bits) + 32 <= 128, irqf_vp_hot);
+/* Each copy owns a line; nothing else written at run time shares them. */
+TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, applied_gen) == 128, irqf_vp_line2);
+TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, dev_bits) + 32 <= 192, irqf_vp_shared);
 TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, cur) % 64 == 0, irqf_vp_cur);
 TDXC_STATIC_ASSERT(offsetof(struct tdxc_irqfilter_vp, drops) % 64 == 0, irqf_vp_drops);
 

@@ -4,7 +4,8 @@
  * ThreadSanitizer too):
  *  - stress: one writer alternates two filters that differ in six words
  *    while readers apply; every reader result is one of the two complete
- *    filters, never a mix;
+ *    filters, never a mix, and a snapshot's publish count names the
+ *    filter it returned;
  *  - cross-VP ordering: a device vector is added for VPs that are "in the
  *    guest"; the retarget callback runs only after every target VP has
  *    published it, and the first interrupt after it is delivered.
@@ -50,6 +51,7 @@ struct stress {
 	int stop;
 	uint64_t seen_a, seen_b, bad, reads;
 	uint64_t writes;
+	uint64_t pub0; /* publish count at which filter A was in place */
 };
 
 static void filter_for(uint16_t mask, uint32_t w[8])
@@ -73,7 +75,7 @@ static void *stress_reader(void *arg)
 {
 	struct stress *s = arg;
 	uint32_t all[8], both[8], out[8], snap[8];
-	uint64_t a = 0, b = 0, bad = 0, n = 0;
+	uint64_t a = 0, b = 0, bad = 0, n = 0, pub = 0;
 	memset(all, 0xff, sizeof(all));
 	/* A|B: no complete version allows all of it, so only a torn read could
 	 * pass it unfiltered (this exercises the optimistic fast path). */
@@ -87,9 +89,11 @@ static void *stress_reader(void *arg)
 			b++;
 		else
 			bad++;
-		if (tdxc_irqfilter_read(s->f.vp[0], snap, NULL) == 0 &&
-		    memcmp(snap, s->fa, sizeof(snap)) != 0 &&
-		    memcmp(snap, s->fb, sizeof(snap)) != 0)
+		/* Publishes alternate A, B, A...: the publish count a snapshot
+		 * reports must also name the filter it returned (the version
+		 * word and the words come from the same publish). */
+		if (tdxc_irqfilter_read(s->f.vp[0], snap, &pub) == 0 &&
+		    memcmp(snap, ((pub - s->pub0) & 1) ? s->fb : s->fa, sizeof(snap)) != 0)
 			bad++;
 		/* The shared vector is never dropped during a republish. */
 		if (tdxc_irqfilter_apply1(s->f.vp[0], 0xf0) != 1)
@@ -125,6 +129,7 @@ static void test_stress_complete_versions(void **state)
 		uint32_t w[8];
 		assert_int_equal(tdxc_irqfilter_read(s.f.vp[0], w, NULL), 0);
 		assert_memory_equal(w, s.fa, sizeof(w));
+		assert_int_equal(tdxc_irqfilter_read(s.f.vp[0], w, &s.pub0), 0);
 	}
 	for (i = 0; i < NREADERS; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, stress_reader, &s), 0);

@@ -969,54 +969,138 @@ static void test_apply_in_place(void **state)
 
 /*
  * The reader is an interrupt handler that can run on the writer's CPU in the
- * middle of a publish. White-box: freeze a publish at each half-way point by
- * hand; the reader must return a complete version at once (no spinning, no
- * fallback), which a plain seqlock could not do from that CPU.
+ * middle of a publish. White-box: freeze a publish at every point between
+ * two of its stores by hand; the reader must return a complete version at
+ * once (no spinning, no fallback), which a plain seqlock could not do from
+ * that CPU. Old filter: only 0x21 (w[0] bit 33); new filter: only 0x85
+ * (w[2] bit 5).
  */
+static void check_reads(struct tdxc_irqfilter_vp *vp, bool is_new, uint64_t want_pub)
+{
+	uint32_t w[8], in[8], out[8];
+	uint64_t pub = 0;
+	unsigned keep = is_new ? 0x85 : 0x21, gone = is_new ? 0x21 : 0x85;
+
+	assert_int_equal(tdxc_irqfilter_read(vp, w, &pub), 0);
+	assert_int_equal(pub, want_pub);
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(w[i], i == keep / 32 ? 1u << (keep % 32) : 0u);
+	memset(in, 0, sizeof(in));
+	set_bit(in, keep);
+	assert_int_equal(tdxc_irqfilter_apply8(vp, in, out), 0);
+	assert_memory_equal(in, out, sizeof(in));
+	assert_int_equal(tdxc_irqfilter_apply1(vp, keep), 1);
+	assert_int_equal(tdxc_irqfilter_apply1(vp, gone), 0);
+}
+
 static void test_reader_interrupts_writer(void **state)
 {
 	struct fx f;
 	struct tdxc_irqfilter_vp *vp;
-	uint32_t w[8], in[8], out[8];
-	uint64_t s, fb;
+	const uint64_t oldw[4] = { 1ull << 33, 0, 0, 0 }, neww[4] = { 0, 0, 1ull << 5, 0 };
+	uint64_t n, fb, d;
+	unsigned line, k, i;
 	(void)state;
 
 	assert_int_equal(fx_init(&f, 1, 0, 0, 0), 0);
 	vp = f.vp[0];
 	enable(vp);
 	assert_int_equal(tdxc_irqfilter_sint_write(vp, 0, 1, SINT(0x21) | PROXY), 1);
-	s = vp->seq;
-	assert_int_equal(s % 2, 0);
+	n = vp->pubs;
+	/* At rest both copies hold the last version. */
+	for (line = 0; line < 2; line++) {
+		assert_int_equal(vp->line[line].ver, 2 * n);
+		assert_memory_equal(vp->line[line].w, oldw, sizeof(oldw));
+	}
+	check_reads(vp, false, n);
 
-	/* Phase 1 interrupted: seq odd, the idle copy half rewritten with the
-	 * next filter (only 0x85). */
-	vp->seq = s + 1;
-	vp->copy[s & 1][0] = 0;
-	vp->copy[s & 1][2] = 1ull << (0x85 - 128);
-	allowed_of(vp, w);
-	assert_int_equal(w[1], 2u);
-	assert_int_equal(w[0] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7], 0);
-	memset(in, 0, sizeof(in));
-	set_bit(in, 0x21);
-	assert_int_equal(tdxc_irqfilter_apply8(vp, in, out), 0);
-	assert_int_equal(out[1], 2u);
-	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x21), 1);
-
-	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x85), 0);
-
-	/* Phase 2 interrupted: seq even again, new copy complete, the other
-	 * one half rewritten. */
-	vp->copy[s & 1][1] = 0;
-	vp->copy[s & 1][3] = 0;
-	vp->seq = s + 2;
-	vp->copy[(s + 1) & 1][0] = 0;
-	allowed_of(vp, w);
-	assert_int_equal(w[4], 1u << 5);
-	assert_int_equal(w[0] | w[1] | w[2] | w[3] | w[5] | w[6] | w[7], 0);
-	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x85), 1);
-	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x21), 0);
+	/* Publish n+1 by hand, in the library's order (copy 1, then copy 0),
+	 * checking the readers after every store. */
+	for (line = 2; line-- > 0;) {
+		struct irqf_line *l = &vp->line[line == 1 ? 1 : 0];
+		l->ver = 2 * n + 1;
+		/* Copy 1 rewritten: readers stay on the old copy 0. Copy 0
+		 * rewritten: readers use copy 1, already new. */
+		check_reads(vp, line == 0, line == 0 ? n + 1 : n);
+		for (k = 0; k < 4; k++) {
+			l->w[k] = neww[k];
+			check_reads(vp, line == 0, line == 0 ? n + 1 : n);
+		}
+		l->ver = 2 * n + 2;
+		/* Copy 1 complete: still copy 0 (old) until it goes odd. */
+		check_reads(vp, line == 0, line == 0 ? n + 1 : n);
+	}
 	assert_int_equal(tdxc_irqfilter_vp_counters(vp, NULL, &fb, NULL), 0);
 	assert_int_equal(fb, 0);
+
+	/* Both copies odd (a writer that keeps restarting): bounded retries,
+	 * then read reports EBUSY and apply8 falls back to default deny,
+	 * counted; never a spin without end. */
+	vp->line[0].ver = 2 * n + 3;
+	vp->line[1].ver = 2 * n + 5;
+	{
+		uint32_t w[8], in[8], out[8];
+		memset(w, 0x5a, sizeof(w));
+		assert_int_equal(tdxc_irqfilter_read(vp, w, NULL), TDXC_EBUSY);
+		for (i = 0; i < 8; i++)
+			assert_int_equal(w[i], 0x5a5a5a5au);
+		uint64_t d0;
+		assert_int_equal(tdxc_irqfilter_drops(vp, 0x85, &d0), 0);
+		memset(in, 0, sizeof(in));
+		set_bit(in, 0x85);
+		assert_int_equal(tdxc_irqfilter_apply8(vp, in, out), 1);
+		for (i = 0; i < 8; i++)
+			assert_int_equal(out[i], 0);
+		assert_int_equal(tdxc_irqfilter_vp_counters(vp, NULL, &fb, NULL), 0);
+		assert_int_equal(fb, 1);
+		assert_int_equal(tdxc_irqfilter_drops(vp, 0x85, &d), 0);
+		assert_int_equal(d, d0 + 1);
+	}
+	fx_free(&f);
+}
+
+/*
+ * Cache-line discipline of a publish (white-box): the copies sit on their own
+ * lines; a publish changes nothing in the VP but the two copies and the
+ * writer's own state, leaves both copies equal, and readers' fast paths
+ * write nothing.
+ */
+static void test_publish_touches_only_copies(void **state)
+{
+	struct fx f;
+	struct tdxc_irqfilter_vp *vp, before;
+	uint32_t in[8], out[8];
+	uint64_t n;
+	(void)state;
+
+	assert_int_equal(offsetof(struct tdxc_irqfilter_vp, line) % 64, 0);
+	assert_int_equal(sizeof(vp->line[0]), 64);
+	assert_true(offsetof(struct tdxc_irqfilter_vp, applied_gen) >= 2 * 64);
+	assert_int_equal(fx_init(&f, 1, 0, 0, 0), 0);
+	vp = f.vp[0];
+	enable(vp);
+	assert_int_equal(tdxc_irqfilter_sint_write(vp, 0, 1, SINT(0x21) | PROXY), 1);
+	memcpy(&before, vp, sizeof(before));
+	n = vp->pubs;
+	assert_int_equal(tdxc_irqfilter_sint_write(vp, 0, 2, SINT(0x85) | PROXY), 1);
+	assert_int_equal(vp->pubs, n + 1);
+	assert_int_equal(vp->line[0].ver, 2 * n + 2);
+	assert_int_equal(vp->line[1].ver, 2 * n + 2);
+	assert_memory_equal(vp->line[0].w, vp->line[1].w, sizeof(vp->line[0].w));
+	assert_memory_equal(vp->line[0].pad, before.line[0].pad, sizeof(before.line[0].pad));
+	assert_memory_equal(vp->line[1].pad, before.line[1].pad, sizeof(before.line[1].pad));
+	/* Everything from the end of the copies to the writer's state is as
+	 * before (applied_gen did not move: no partition change). */
+	assert_memory_equal((const uint8_t *)vp + 128, (const uint8_t *)&before + 128,
+			    offsetof(struct tdxc_irqfilter_vp, cur) - 128);
+	/* A reader that delivers everything stores nothing. */
+	memcpy(&before, vp, sizeof(before));
+	memset(in, 0, sizeof(in));
+	set_bit(in, 0x21);
+	set_bit(in, 0x85);
+	assert_int_equal(tdxc_irqfilter_apply8(vp, in, out), 0);
+	assert_int_equal(tdxc_irqfilter_apply1(vp, 0x85), 1);
+	assert_memory_equal(vp, &before, sizeof(before));
 	fx_free(&f);
 }
 
@@ -1043,6 +1127,7 @@ int main(void)
 		cmocka_unit_test(test_mirror_runpage),
 		cmocka_unit_test(test_apply_in_place),
 		cmocka_unit_test(test_reader_interrupts_writer),
+		cmocka_unit_test(test_publish_touches_only_copies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
