@@ -165,6 +165,19 @@ static inline int tdxc__check_flags(uint64_t flags, uint64_t known)
 }
 
 /*
+ * The checks every input descriptor gets after tdxc__copy_in(): its
+ * reserved bytes [reserved, reserved + reserved_len) must be zero
+ * (TDXC_ERESERVED), then its flags must be known (TDXC_EFLAGS).
+ */
+static inline int tdxc__desc_check(const void *reserved, size_t reserved_len, uint64_t flags,
+				   uint64_t known)
+{
+	if (!tdxc__all_zero(reserved, reserved_len))
+		return TDXC_ERESERVED;
+	return tdxc__check_flags(flags, known);
+}
+
+/*
  * Size-versioned descriptor copy-in. Public input structs start with a
  * uint32_t `size` field that the caller sets to sizeof() as it was compiled.
  *   src       the caller's descriptor; its first 4 bytes are `size`

@@ -73,9 +73,7 @@ int tdxc_apboot_mb_init(void *storage, size_t len, void *mailbox,
 	rc = tdxc__copy_in(&c, sizeof(c), cfg, sizeof(c));
 	if (rc)
 		return rc;
-	if (c.reserved)
-		return TDXC_ERESERVED;
-	rc = tdxc__check_flags(c.flags, TDXC_APBOOT_MB_ALL_);
+	rc = tdxc__desc_check(&c.reserved, sizeof(c.reserved), c.flags, TDXC_APBOOT_MB_ALL_);
 	if (rc)
 		return rc;
 	if (!tdxc__is_aligned(storage, 8) || !tdxc__is_aligned(mailbox, 8))

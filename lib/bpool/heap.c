@@ -278,10 +278,9 @@ int tdxc_bpool_init(struct tdxc_bpool *hp, const struct tdxc_bpool_params *param
 		rc = tdxc__copy_in(&p, sizeof(p), params, sizeof(p));
 		if (rc)
 			return rc;
-		if (p.reserved[0] || p.reserved[1])
-			return TDXC_ERESERVED;
-		if (tdxc__check_flags(p.flags, TDXC_BPOOL_F_ALL))
-			return TDXC_EFLAGS;
+		rc = tdxc__desc_check(p.reserved, sizeof(p.reserved), p.flags, TDXC_BPOOL_F_ALL);
+		if (rc)
+			return rc;
 	}
 	/* Built from the pristine template, never from what was there. */
 	tdxc__memcpy(h, &heap_template, sizeof(*h));

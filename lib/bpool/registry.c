@@ -208,10 +208,9 @@ int tdxc_bpool_registry_init(struct tdxc_bpool_registry *rp, void *nexus,
 		rc = tdxc__copy_in(&p, sizeof(p), params, sizeof(p));
 		if (rc)
 			return rc;
-		if (p.reserved[0] || p.reserved[1])
-			return TDXC_ERESERVED;
-		if (tdxc__check_flags(p.flags, TDXC_BPOOL_REG_ALL))
-			return TDXC_EFLAGS;
+		rc = tdxc__desc_check(p.reserved, sizeof(p.reserved), p.flags, TDXC_BPOOL_REG_ALL);
+		if (rc)
+			return rc;
 	}
 
 	tdxc__memset(rp, 0, sizeof(*rp));

@@ -16,10 +16,9 @@ static int load_cfg(const struct tdxc_xsave_info *host,
 	rc = tdxc__copy_in(c, sizeof(*c), cfg, sizeof(*c));
 	if (rc)
 		return rc;
-	if (c->flags)
-		return TDXC_EFLAGS;
-	if (c->reserved)
-		return TDXC_ERESERVED;
+	rc = tdxc__desc_check(&c->reserved, sizeof(c->reserved), c->flags, 0);
+	if (rc)
+		return rc;
 	if ((c->xcr0_allowed & ~host->xcr0_supported) ||
 	    (c->xss_allowed & ~host->xss_supported) ||
 	    (c->caps_allowed & ~host->sl1_eax) || (c->caps_allowed & ~TDXC_XSAVE_CAP_ALL) ||

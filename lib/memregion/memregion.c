@@ -110,9 +110,8 @@ static int check_params(const struct tdxc_memregion_params *p,
 	rc = tdxc__copy_in(&q, sizeof(q), p, sizeof(q));
 	if (rc)
 		return rc;
-	if (q.reserved[0] || q.reserved[1])
-		return TDXC_ERESERVED;
-	rc = tdxc__check_flags(q.flags, TDXC_MEMREGION_F_TRACK_FREED);
+	rc = tdxc__desc_check(q.reserved, sizeof(q.reserved), q.flags,
+			      TDXC_MEMREGION_F_TRACK_FREED);
 	if (rc)
 		return rc;
 	if (!q.max_regions || !q.max_reservations || !q.max_addr)

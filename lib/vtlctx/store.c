@@ -22,10 +22,9 @@ static int parse_params(const struct tdxc_vtlctx_params *in, struct tdxc_vtlctx_
 	rc = tdxc__copy_in(p, sizeof(*p), in, sizeof(*p));
 	if (rc)
 		return rc;
-	if (p->reserved)
-		return TDXC_ERESERVED;
-	if (tdxc__check_flags(p->caps, TDXC_VTLCTX_CAP_ALL))
-		return TDXC_EFLAGS;
+	rc = tdxc__desc_check(&p->reserved, sizeof(p->reserved), p->caps, TDXC_VTLCTX_CAP_ALL);
+	if (rc)
+		return rc;
 	if (p->n_vtls == 0)
 		p->n_vtls = TDXC_VTLCTX_DEFAULT_VTLS;
 	if (p->n_vtls > TDXC_VTLCTX_MAX_VTLS)

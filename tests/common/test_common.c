@@ -137,6 +137,27 @@ static void test_flags_and_zero(void **state)
 	assert_true(tdxc__all_zero(z, 0));
 }
 
+static void test_desc_check(void **state)
+{
+	uint8_t resv[6] = { 0 };
+	uint32_t r32 = 0;
+	(void)state;
+	assert_int_equal(tdxc__desc_check(resv, sizeof(resv), 0x5, 0x7), 0);
+	assert_int_equal(tdxc__desc_check(&r32, sizeof(r32), 0, 0), 0);
+	/* one bad byte anywhere in the reserved span */
+	resv[5] = 0x80;
+	assert_int_equal(tdxc__desc_check(resv, sizeof(resv), 0, 0), TDXC_ERESERVED);
+	resv[5] = 0;
+	r32 = 1u << 31;
+	assert_int_equal(tdxc__desc_check(&r32, sizeof(r32), 0, 0), TDXC_ERESERVED);
+	/* an unknown flag */
+	assert_int_equal(tdxc__desc_check(resv, sizeof(resv), 0x8, 0x7), TDXC_EFLAGS);
+	assert_int_equal(tdxc__desc_check(resv, sizeof(resv), 1, 0), TDXC_EFLAGS);
+	/* reserved bytes are reported first */
+	assert_int_equal(tdxc__desc_check(&r32, sizeof(r32), 0x8, 0x7), TDXC_ERESERVED);
+	assert_int_equal(tdxc__desc_check(resv, 0, 0, 0), 0);
+}
+
 /* A descriptor as it grows: v1 has a, v2 adds b. */
 struct desc_v1 {
 	uint32_t size;
@@ -210,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_flags_and_zero),
 		cmocka_unit_test(test_copy_in),
+		cmocka_unit_test(test_desc_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
