@@ -753,29 +753,40 @@ static void section_init(struct tdxc_memregion *mr, uint64_t s)
 		clear_up(mr, 2, s);
 }
 
+/* Sections overlapping frames [a, b), clamped to managed memory: false if
+ * none, else the first and last section in *s0, *s1. */
+static bool sect_span(const struct tdxc_memregion *mr, uint64_t a, uint64_t b, uint64_t *s0,
+		      uint64_t *s1)
+{
+	if (b > mr->nframes)
+		b = mr->nframes;
+	if (a >= b)
+		return false;
+	*s0 = a >> MR_SECT_SHIFT;
+	*s1 = (b - 1) >> MR_SECT_SHIFT;
+	return true;
+}
+
 /* Initialise every section overlapping frames [a, b) that holds RAM. */
 static void sections_init_range(struct tdxc_memregion *mr, uint64_t a,
 				uint64_t b)
 {
-	uint64_t s;
-	if (b > mr->nframes)
-		b = mr->nframes;
-	if (a >= b)
+	uint64_t s, s1;
+	if (!sect_span(mr, a, b, &s, &s1))
 		return;
-	for (s = a >> MR_SECT_SHIFT; s <= (b - 1) >> MR_SECT_SHIFT; s++)
+	for (; s <= s1; s++)
 		if (!sect_init(mr, s) && section_has_ram(mr, s))
 			section_init(mr, s);
 }
 
+/* Recompute the "plain" bit of every initialised section in [a, b). */
 static void sections_update_plain(struct tdxc_memregion *mr, uint64_t a,
 				  uint64_t b)
 {
-	uint64_t s;
-	if (b > mr->nframes)
-		b = mr->nframes;
-	if (a >= b)
+	uint64_t s, s1;
+	if (!sect_span(mr, a, b, &s, &s1))
 		return;
-	for (s = a >> MR_SECT_SHIFT; s <= (b - 1) >> MR_SECT_SHIFT; s++) {
+	for (; s <= s1; s++) {
 		if (!sect_init(mr, s))
 			continue;
 		if (section_plain(mr, s))
