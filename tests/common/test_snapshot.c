@@ -249,6 +249,47 @@ static void test_check_known(void **state)
 	assert_int_equal(tdxc_snapshot_check_known(&r, NULL, 1, &bad), TDXC_EINVAL);
 }
 
+/* Every reader entry point refuses NULL and a never-opened reader with
+ * TDXC_EINVAL, and writes nothing through its other arguments. */
+static void test_reader_args(void **state)
+{
+	uint8_t buf[512];
+	size_t total = build(buf, sizeof(buf)), cur = 0, need = 99;
+	struct tdxc_snapshot_reader r, blank;
+	struct tdxc_snapshot_record rec, rec_before;
+	uint8_t vtl = 0x42;
+	(void)state;
+
+	memset(&rec, 0x33, sizeof(rec));
+	memcpy(&rec_before, &rec, sizeof(rec));
+	assert_int_equal(tdxc_snapshot_open(NULL, buf, total, NULL, 0), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_open(&r, NULL, total, NULL, 0), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_scratch_size(NULL, total, &need), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_scratch_size(buf, total, NULL), TDXC_EINVAL);
+	assert_int_equal(need, 99);
+	assert_int_equal(tdxc_snapshot_scratch_size(buf, total, &need), 0);
+	assert_int_equal(need, 0); /* uncompressed: no scratch */
+
+	memset(&blank, 0, sizeof(blank)); /* never opened */
+	assert_int_equal(tdxc_snapshot_producer_vtl(&blank, &vtl), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_next(&blank, &cur, &rec), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_find(&blank, 4, 0, &rec), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_check_known(&blank, NULL, 0, NULL), TDXC_EINVAL);
+	assert_int_equal(vtl, 0x42);
+	assert_int_equal(cur, 0);
+	assert_memory_equal(&rec, &rec_before, sizeof(rec));
+
+	assert_int_equal(tdxc_snapshot_open(&r, buf, total, NULL, 0), 0);
+	assert_int_equal(tdxc_snapshot_producer_vtl(NULL, &vtl), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_producer_vtl(&r, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_next(&r, NULL, &rec), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_next(&r, &cur, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_find(&r, 4, 0, NULL), TDXC_EINVAL);
+	assert_int_equal(tdxc_snapshot_compress_bound(10, NULL), TDXC_EINVAL);
+	assert_int_equal(vtl, 0x42);
+	assert_memory_equal(&rec, &rec_before, sizeof(rec));
+}
+
 static void test_crc32(void **state)
 {
 	uint8_t data[4096];
@@ -431,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_every_bit_flip),
 		cmocka_unit_test(test_check_known),
+		cmocka_unit_test(test_reader_args),
 		cmocka_unit_test(test_crc32),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_semantic_corruption),
