@@ -7,8 +7,8 @@ profile=${1:-test}
 pkgs="meson ninja-build pkg-config gcc libc6-dev python3 libcpuid-dev zlib1g-dev uthash-dev"
 case "$profile" in
 demo) ;;
-test) pkgs="$pkgs g++ libcmocka-dev abigail-tools qemu-system-x86" ;;
-ci) pkgs="$pkgs g++ libcmocka-dev abigail-tools qemu-system-x86 clang" ;;
+test) pkgs="$pkgs g++ libcmocka-dev abigail-tools qemu-system-x86 valgrind" ;;
+ci) pkgs="$pkgs g++ libcmocka-dev abigail-tools qemu-system-x86 valgrind clang" ;;
 *) echo "usage: $0 [demo|test|ci]" >&2; exit 2 ;;
 esac
 missing=""

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include <tdxcore/bpool.h>
+#include "splitmix.h"
 
 #define REGION (64u << 20)
 #define RUNS 7
@@ -190,10 +191,7 @@ static const struct alloc_impl impls[] = {
 static uint64_t rng_state;
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 static uint64_t urange(uint64_t lo, uint64_t hi)
 {

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "bpool_priv.h"
+#include "splitmix.h"
 
 #define P1 (1u << 21)
 #define P2 (1u << 18)
@@ -36,10 +37,7 @@ struct live {
 static uint64_t rng;
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng);
 }
 
 static uint8_t *pool1, *pool2;
