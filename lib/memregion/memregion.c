@@ -1118,18 +1118,26 @@ static int accept_frames(struct tdxc_memregion *mr, uint64_t p0, uint64_t p1)
 	return 0;
 }
 
+/* The pages [*a, *b) (byte addresses) covering [base, base + length), or
+ * the range helpers' error when it wraps or its last page would. */
+static int page_cover(uint64_t base, uint64_t length, uint64_t *a, uint64_t *b)
+{
+	uint64_t end;
+	int rc = tdxc__range_end(base, length, &end);
+	if (rc)
+		return rc;
+	*a = base & ~(MR_PAGE - 1);
+	return tdxc__align_up_u64(end, MR_PAGE, b);
+}
+
 TDXC_API int tdxc_memregion_accept(struct tdxc_memregion *mr, uint64_t base,
 				   uint64_t length)
 {
-	uint64_t end, a, b;
+	uint64_t a, b;
 	int rc;
 	if (!mr_ok(mr))
 		return TDXC_EINVAL;
-	rc = tdxc__range_end(base, length, &end);
-	if (rc)
-		return rc;
-	a = base & ~(MR_PAGE - 1);
-	rc = tdxc__align_up_u64(end, MR_PAGE, &b);
+	rc = page_cover(base, length, &a, &b);
 	if (rc)
 		return rc;
 	if (!mr->committed)
@@ -1492,7 +1500,7 @@ TDXC_API int tdxc_memregion_reserve(struct tdxc_memregion *mr, uint64_t base,
 				    uint64_t length, const char *owner,
 				    uint64_t event)
 {
-	uint64_t end, a, b, p, pe, held = 0;
+	uint64_t a, b, p, pe, held = 0;
 	size_t n;
 	struct mr_resv *r;
 	int rc;
@@ -1504,11 +1512,7 @@ TDXC_API int tdxc_memregion_reserve(struct tdxc_memregion *mr, uint64_t base,
 		return TDXC_EINVAL;
 	if (n > TDXC_MEMREGION_OWNER_MAX)
 		return TDXC_E2BIG;
-	rc = tdxc__range_end(base, length, &end);
-	if (rc)
-		return rc;
-	a = base & ~(MR_PAGE - 1);
-	rc = tdxc__align_up_u64(end, MR_PAGE, &b);
+	rc = page_cover(base, length, &a, &b);
 	if (rc)
 		return rc;
 	if (event != TDXC_MEMREGION_PERMANENT && event_state(mr, event) == 0)
