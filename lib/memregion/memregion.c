@@ -1374,18 +1374,22 @@ TDXC_API int tdxc_memregion_alloc_range(struct tdxc_memregion *mr,
 }
 
 /* Validate a 4 KiB aligned, non-wrapping range; frames out. */
-static int frame_range(uint64_t base, uint64_t length, uint64_t *p0,
-		       uint64_t *p1)
+/* Entry checks of claim and free, in their documented order: the frames
+ * [*p0, *p1) of a live, committed region. */
+static int frame_args(const struct tdxc_memregion *mr, uint64_t base, uint64_t length,
+		      uint64_t *p0, uint64_t *p1)
 {
 	uint64_t end;
 	int rc;
-	if (!length)
+	if (!mr_ok(mr) || !length)
 		return TDXC_EINVAL;
 	if ((base | length) & (MR_PAGE - 1))
 		return TDXC_EALIGN;
 	rc = tdxc__range_end(base, length, &end);
 	if (rc)
 		return rc;
+	if (!mr->committed)
+		return TDXC_ESTATE;
 	*p0 = base >> MR_PAGE_SHIFT;
 	*p1 = end >> MR_PAGE_SHIFT;
 	return 0;
@@ -1410,13 +1414,9 @@ TDXC_API int tdxc_memregion_claim(struct tdxc_memregion *mr, uint64_t base,
 {
 	uint64_t p0, p1, q;
 	int rc, c;
-	if (!mr_ok(mr))
-		return TDXC_EINVAL;
-	rc = frame_range(base, length, &p0, &p1);
+	rc = frame_args(mr, base, length, &p0, &p1);
 	if (rc)
 		return rc;
-	if (!mr->committed)
-		return TDXC_ESTATE;
 	q = scan_range(mr, p0, p1, MR_FREE, &c);
 	if (q != MR_NONE)
 		return class_error(c);
@@ -1435,13 +1435,9 @@ TDXC_API int tdxc_memregion_free(struct tdxc_memregion *mr, uint64_t base,
 {
 	uint64_t p0, p1, q, s;
 	int rc, c;
-	if (!mr_ok(mr))
-		return TDXC_EINVAL;
-	rc = frame_range(base, length, &p0, &p1);
+	rc = frame_args(mr, base, length, &p0, &p1);
 	if (rc)
 		return rc;
-	if (!mr->committed)
-		return TDXC_ESTATE;
 	s = p0 >> MR_SECT_SHIFT;
 	if (p1 == p0 + 1 && p0 < mr->nframes && sect_init(mr, s) &&
 	    mr_bit(mr->sect_plain, s) && !mr_bit(mr->lvl[0], p0)) {
