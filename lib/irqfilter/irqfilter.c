@@ -375,40 +375,40 @@ uint64_t tdxc_irqfilter_generation(const struct tdxc_irqfilter_part *part)
 	return __atomic_load_n(&part->gen, ACQ);
 }
 
-int tdxc_irqfilter_set_relay_sints(struct tdxc_irqfilter_part *part, uint16_t mask,
-				   uint64_t *gen)
+/* Store a partition input read by the VP writers; a new generation only
+ * when the value changes (F6), the current one otherwise. */
+static void set_part_word(struct tdxc_irqfilter_part *part, uint32_t *word, uint32_t v,
+			  uint64_t *gen)
 {
 	uint64_t g;
-	if (!tdxc__irqfilter_part_ok(part))
-		return TDXC_EINVAL;
-	if (__atomic_load_n(&part->relay, RLX) == mask) {
+	if (__atomic_load_n(word, RLX) == v) {
 		g = __atomic_load_n(&part->gen, RLX);
 	} else {
-		__atomic_store_n(&part->relay, mask, RLX);
+		__atomic_store_n(word, v, RLX);
 		g = bump(part);
 	}
 	if (gen)
 		*gen = g;
+}
+
+int tdxc_irqfilter_set_relay_sints(struct tdxc_irqfilter_part *part, uint16_t mask,
+				   uint64_t *gen)
+{
+	if (!tdxc__irqfilter_part_ok(part))
+		return TDXC_EINVAL;
+	set_part_word(part, &part->relay, mask, gen);
 	return 0;
 }
 
 int tdxc_irqfilter_set_policy(struct tdxc_irqfilter_part *part, uint32_t policy, uint64_t *gen)
 {
-	uint64_t g;
 	int rc;
 	if (!tdxc__irqfilter_part_ok(part))
 		return TDXC_EINVAL;
 	rc = tdxc__check_flags(policy, TDXC_IRQFILTER_POLICY_ALL);
 	if (rc)
 		return rc;
-	if (__atomic_load_n(&part->policy, RLX) == policy) {
-		g = __atomic_load_n(&part->gen, RLX);
-	} else {
-		__atomic_store_n(&part->policy, policy, RLX);
-		g = bump(part);
-	}
-	if (gen)
-		*gen = g;
+	set_part_word(part, &part->policy, policy, gen);
 	return 0;
 }
 
