@@ -16,6 +16,11 @@
  * machine the writer thread can be descheduled, and a reader timed then
  * would look uncontended. The publish rate over the counted chunks is
  * printed, so the load the reader was under is visible.
+ *
+ * The same reader is then timed under a writer that publishes at most once
+ * per 100, 200, 500 and 1000 ns (busy-waiting in between): the reader's
+ * cost per publish is about one cache-line transfer, so the slowdown is a
+ * function of the publish rate, and this curve shows it.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -126,12 +131,21 @@ static void setup(void)
 	ref_publish(&ref, fa);
 }
 
-/* A writer that republishes as fast as it can. */
+/* Least time between two publishes of the writer, ns (0: none). */
+static uint64_t writer_gap_ns;
+
+/* A writer that republishes as fast as it can, or at most once per
+ * writer_gap_ns (busy-waiting in between, as a writer with other work). */
 static void *writer(void *arg)
 {
 	int lib = arg != NULL;
-	uint64_t n = 0;
+	uint64_t n = 0, next = 0;
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		if (writer_gap_ns) {
+			while (now_ns() < next)
+				;
+			next = now_ns() + writer_gap_ns;
+		}
 		if (n == 1)
 			__atomic_store_n(&started, 1, __ATOMIC_RELEASE);
 		if (lib) {
@@ -311,6 +325,25 @@ int main(void)
 	 * calls per publish (best runs). */
 	printf("reader time lost per publish: tdxc %.1f ns, relaxed %.1f ns\n",
 	       (a8w - a8) * best_pub_ns[1] / a8w, (r8w - r8) * best_pub_ns[0] / r8w);
+	/*
+	 * The same reader under a writer that publishes at most once per gap:
+	 * what one publish costs a reader is a cache-line transfer, so the
+	 * slowdown depends on how often the writer publishes.
+	 */
+	static const unsigned gaps[] = { 100, 200, 500, 1000 };
+	double gw[4], gpub[4];
+	for (unsigned g = 0; g < 4; g++) {
+		uint64_t pubs;
+		writer_gap_ns = gaps[g];
+		best_pub_ns[1] = 0;
+		BEST(with_writer(1, N / 4, &pubs), gw[g]);
+		gpub[g] = best_pub_ns[1];
+	}
+	writer_gap_ns = 0;
+	for (unsigned g = 0; g < 4; g++)
+		printf("apply8, writer publishing at most every %4u ns (measured every %6.1f ns): "
+		       "%5.2f ns/op, %.2fx\n",
+		       gaps[g], gpub[g], gw[g], gw[g] / a8);
 	printf("BENCH irqfilter.apply8.tdxc %.2f ns/op\n", a8);
 	printf("BENCH irqfilter.apply8.relaxed %.2f ns/op\n", r8);
 	printf("BENCH irqfilter.apply1.tdxc %.2f ns/op\n", a1);
@@ -319,5 +352,7 @@ int main(void)
 	printf("BENCH irqfilter.apply8_writer.relaxed %.2f ns/op\n", r8w);
 	printf("BENCH irqfilter.sint_write.tdxc %.2f ns/op\n", sw);
 	printf("BENCH irqfilter.sint_write.relaxed %.2f ns/op\n", rw);
+	for (unsigned g = 0; g < 4; g++)
+		printf("BENCH irqfilter.apply8_writer_gap%u.tdxc %.2f ns/op\n", gaps[g], gw[g]);
 	return 0;
 }
