@@ -1373,9 +1373,8 @@ TDXC_API int tdxc_memregion_alloc_range(struct tdxc_memregion *mr,
 	}
 }
 
-/* Validate a 4 KiB aligned, non-wrapping range; frames out. */
-/* Entry checks of claim and free, in their documented order: the frames
- * [*p0, *p1) of a live, committed region. */
+/* Entry checks of claim and free, in their documented order: a 4 KiB
+ * aligned, non-wrapping range of a live, committed region; frames out. */
 static int frame_args(const struct tdxc_memregion *mr, uint64_t base, uint64_t length,
 		      uint64_t *p0, uint64_t *p1)
 {
