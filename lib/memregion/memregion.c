@@ -1491,11 +1491,46 @@ static int event_state(const struct tdxc_memregion *mr, uint64_t event)
 	return st;
 }
 
+/*
+ * Walk the available pieces of byte range [a, b), section by section
+ * (uninitialised sections hold no allocated frame). take false: true as
+ * soon as one of their frames is allocated. take true: take every frame out
+ * of the pool, add the pieces' frame count to *held; returns false.
+ */
+static bool avail_walk(struct tdxc_memregion *mr, uint64_t a, uint64_t b, bool take,
+		       uint64_t *held)
+{
+	uint64_t p, pe;
+	for (p = a; p < b; p = pe) {
+		uint64_t x, y, s;
+		if (piece_at(mr, p, b, &pe) != MR_FREE)
+			continue;
+		x = p >> MR_PAGE_SHIFT;
+		y = pe >> MR_PAGE_SHIFT;
+		if (take)
+			*held += y - x;
+		for (s = x >> MR_SECT_SHIFT; s <= (y - 1) >> MR_SECT_SHIFT; s++) {
+			uint64_t sa = s << MR_SECT_SHIFT, sb = sa + MR_SECT_FRAMES;
+			if (!sect_init(mr, s))
+				continue;
+			if (sa < x)
+				sa = x;
+			if (sb > y)
+				sb = y;
+			if (take)
+				range_take(mr, sa, sb);
+			else if (first_bit(mr->lvl[0], sa, sb, 0) != MR_NONE)
+				return true;
+		}
+	}
+	return false;
+}
+
 TDXC_API int tdxc_memregion_reserve(struct tdxc_memregion *mr, uint64_t base,
 				    uint64_t length, const char *owner,
 				    uint64_t event)
 {
-	uint64_t a, b, p, pe, held = 0;
+	uint64_t a, b, held = 0;
 	size_t n;
 	struct mr_resv *r;
 	int rc;
@@ -1518,43 +1553,10 @@ TDXC_API int tdxc_memregion_reserve(struct tdxc_memregion *mr, uint64_t base,
 		uint64_t lim = mr->nframes << MR_PAGE_SHIFT;
 		uint64_t bb = b < lim ? b : lim;
 		/* Pass 1: no allocated frame among the available ones. */
-		for (p = a; p < bb; p = pe) {
-			uint64_t x, y, s;
-			if (piece_at(mr, p, bb, &pe) != MR_FREE)
-				continue;
-			x = p >> MR_PAGE_SHIFT;
-			y = pe >> MR_PAGE_SHIFT;
-			for (s = x >> MR_SECT_SHIFT; s <= (y - 1) >> MR_SECT_SHIFT; s++) {
-				uint64_t sa = s << MR_SECT_SHIFT, sb = sa + MR_SECT_FRAMES;
-				if (!sect_init(mr, s))
-					continue;
-				if (sa < x)
-					sa = x;
-				if (sb > y)
-					sb = y;
-				if (first_bit(mr->lvl[0], sa, sb, 0) != MR_NONE)
-					return TDXC_EBUSY;
-			}
-		}
+		if (avail_walk(mr, a, bb, false, &held))
+			return TDXC_EBUSY;
 		/* Pass 2: take them out of the pool. */
-		for (p = a; p < bb; p = pe) {
-			uint64_t x, y, s;
-			if (piece_at(mr, p, bb, &pe) != MR_FREE)
-				continue;
-			x = p >> MR_PAGE_SHIFT;
-			y = pe >> MR_PAGE_SHIFT;
-			held += y - x;
-			for (s = x >> MR_SECT_SHIFT; s <= (y - 1) >> MR_SECT_SHIFT; s++) {
-				uint64_t sa = s << MR_SECT_SHIFT, sb = sa + MR_SECT_FRAMES;
-				if (!sect_init(mr, s))
-					continue;
-				if (sa < x)
-					sa = x;
-				if (sb > y)
-					sb = y;
-				range_take(mr, sa, sb);
-			}
-		}
+		avail_walk(mr, a, bb, true, &held);
 		mr->free_frames -= held;
 	}
 	r = &mr->resv[mr->nresv++];
