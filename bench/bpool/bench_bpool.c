@@ -18,12 +18,15 @@
  *              free it).
  *  realloc (d) 300k ops over 4096 slots: empty -> allocate 16..4096 B;
  *              live -> free (p = 0.3) or resize to a new 16..4096 B.
+ *  random_fill: the random generator with 60% allocate / 40% free of a
+ *              random live block, until the first failed allocation.
  *  frag_fill:  frag with long-lived blocks never freed, until the first
  *              failed allocation: requested live bytes / region size.
  *  registry_lookup: guest heap lookup by id among 1,000 guests (ids drawn
  *              uniformly: no locality for a cache to exploit).
  * ns/op is the median of RUNS runs; the runs of the allocators are
- * interleaved. "floor" (random and realloc only) measures the harness.
+ * interleaved. "floor" (random and realloc only) measures the harness;
+ * "nocache" is tdxc with TDXC_BPOOL_F_NO_CACHE (every free coalesces).
  */
 #define _DEFAULT_SOURCE
 #include <stdint.h>
@@ -62,6 +65,20 @@ static void *tdxc_init(void *region, size_t len)
 	    tdxc_bpool_add_pool(&tdxc_heap, region, len))
 		return NULL;
 	return &tdxc_heap;
+}
+/* The same heap without the free-block cache (every free coalesces). */
+static struct tdxc_bpool tdxc_nc_heap;
+static void *tdxc_nc_init(void *region, size_t len)
+{
+	struct tdxc_bpool_params p;
+	memset(&tdxc_nc_heap, 0, sizeof(tdxc_nc_heap));
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.flags = TDXC_BPOOL_F_NO_CACHE;
+	if (tdxc_bpool_init(&tdxc_nc_heap, &p) ||
+	    tdxc_bpool_add_pool(&tdxc_nc_heap, region, len))
+		return NULL;
+	return &tdxc_nc_heap;
 }
 static void *tdxc_alloc(void *ctx, size_t n)
 {
@@ -183,6 +200,8 @@ static const struct alloc_impl impls[] = {
 	  glibc_fini },
 	{ "floor", floor_init, floor_alloc, floor_free, floor_realloc, floor_check,
 	  floor_fini },
+	{ "nocache", tdxc_nc_init, tdxc_alloc, tdxc_free, tdxc_realloc, tdxc_check,
+	  tdxc_fini },
 };
 #define NIMPL (sizeof(impls) / sizeof(impls[0]))
 
@@ -424,6 +443,41 @@ static double run_frag_fill(const struct alloc_impl *im)
 	return 100.0 * (double)live / REGION;
 }
 
+/* Fill to failure on the random generator: 60% allocate 16..4096 B, 40%
+ * free a random live block, until the first failed allocation. */
+static double run_random_fill(const struct alloc_impl *im)
+{
+	void *ctx = start(im);
+	void **lv = malloc(REGION / 16 * sizeof(void *));
+	size_t *ls = malloc(REGION / 16 * sizeof(size_t));
+	uint64_t live = 0;
+	size_t n = 0;
+	rng_state = 4;
+	for (;;) {
+		if (n && rnd() % 10 < 4) {
+			size_t j = (size_t)(rnd() % n);
+			im->free(ctx, lv[j]);
+			live -= ls[j];
+			lv[j] = lv[--n];
+			ls[j] = ls[n];
+		} else {
+			size_t sz = (size_t)urange(16, 4096);
+			void *p = im->alloc(ctx, sz);
+			if (!p)
+				break;
+			lv[n] = p;
+			ls[n++] = sz;
+			live += sz;
+		}
+	}
+	while (n)
+		im->free(ctx, lv[--n]);
+	finish(im, ctx);
+	free(lv);
+	free(ls);
+	return 100.0 * (double)live / REGION;
+}
+
 #define C_PAIRS 16384
 #define C_OPS 10000
 static __attribute__((noinline)) double run_worst(const struct alloc_impl *im)
@@ -601,7 +655,7 @@ static int find_name(const char *const *names, size_t n, const char *s)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-bpool [-w random|frag|worst|realloc|fill|registry]"
-			" [-i tdxc|glibc|floor] [-r runs] [-H]\n"
+			" [-i tdxc|glibc|floor|nocache] [-r runs] [-H]\n"
 			"  (no option: every workload, every allocator, %d runs;\n"
 			"   -w/-i repeatable; -r 1 with -w/-i is meant for callgrind;\n"
 			"   -H: transparent huge pages for every allocator)\n",
@@ -611,8 +665,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static const char *const names[NIMPL] = { "tdxc", "glibc", "floor" };
+	static const char *const names[NIMPL] = { "tdxc", "glibc", "floor", "nocache" };
 	double res[4][NIMPL], v[4][NIMPL][MAXRUNS], fill = -1, reg = -1;
+	double fill_nc = -1, rfill = -1, rfill_nc = -1;
 	unsigned long frag_fails[NIMPL] = { 0 };
 	unsigned wmask = 0, imask = 0;
 	int runs = RUNS, r, a, x, huge = 0;
@@ -700,8 +755,14 @@ int main(int argc, char **argv)
 	for (w = 0; w < 4; w++)
 		for (k = 0; k < NIMPL; k++)
 			res[w][k] = median(v[w][k], runs);
-	if ((wmask & (1u << 4)) && (imask & 1u))
+	if ((wmask & (1u << 4)) && (imask & 1u)) {
 		fill = run_frag_fill(&impls[0]);
+		rfill = run_random_fill(&impls[0]);
+	}
+	if ((wmask & (1u << 4)) && (imask & 8u)) {
+		fill_nc = run_frag_fill(&impls[3]);
+		rfill_nc = run_random_fill(&impls[3]);
+	}
 	if ((wmask & (1u << 5)) && (imask & 1u))
 		reg = run_registry(runs);
 
@@ -724,21 +785,34 @@ int main(int argc, char **argv)
 	printf("# floor = harness only (trace, slots, tags, call through the table)%s\n",
 	       huge ? "; huge pages" : "");
 	printf("frag failures over %d runs:", runs);
-	for (k = 0; k < 2; k++)
-		printf(" %s %lu", impls[k].name, frag_fails[k]);
+	for (k = 0; k < NIMPL; k++)
+		if (k != 2)
+			printf(" %s %lu", impls[k].name, frag_fails[k]);
 	printf("; other failed allocations: %lu\n", fails);
+	printf("# nocache = tdxc with TDXC_BPOOL_F_NO_CACHE\n");
 	if (fill >= 0)
-		printf("frag fill utilisation (tdxc): %.1f%%\n", fill);
+		printf("fill utilisation (tdxc): frag %.1f%%, random %.1f%%\n", fill,
+		       rfill);
+	if (fill_nc >= 0)
+		printf("fill utilisation (nocache): frag %.1f%%, random %.1f%%\n",
+		       fill_nc, rfill_nc);
 	if (reg >= 0)
 		printf("registry lookup, %d guests: %.1f ns\n", R_GUESTS, reg);
 
 	for (w = 0; w < 4; w++)
-		for (k = 0; k < 2; k++)
-			if ((wmask & (1u << w)) && (imask & (1u << k)))
+		for (k = 0; k < NIMPL; k++)
+			if ((wmask & (1u << w)) && (imask & (1u << k)) && k != 2)
 				printf("BENCH bpool.%s.%s %.1f ns/op\n", wl_names[w],
-				       impls[k].name, res[w][k]);
-	if (fill >= 0)
+				       k == 3 ? "tdxc_nocache" : impls[k].name,
+				       res[w][k]);
+	if (fill >= 0) {
 		printf("BENCH bpool.frag_fill.tdxc %.1f percent\n", fill);
+		printf("BENCH bpool.random_fill.tdxc %.1f percent\n", rfill);
+	}
+	if (fill_nc >= 0) {
+		printf("BENCH bpool.frag_fill.tdxc_nocache %.1f percent\n", fill_nc);
+		printf("BENCH bpool.random_fill.tdxc_nocache %.1f percent\n", rfill_nc);
+	}
 	if (reg >= 0)
 		printf("BENCH bpool.registry_lookup.tdxc %.1f ns/op\n", reg);
 	free(region);

@@ -19,6 +19,21 @@
  * returns TDXC_ECORRUPT and poisons the heap (every later call fails the
  * same way), nothing ever asserts or aborts.
  *
+ * **Free-block cache.** When the first pool of a heap is at least
+ * TDXC_BPOOL_CACHE_MIN_POOL bytes (and TDXC_BPOOL_F_NO_CACHE is not set),
+ * the heap keeps up to TDXC_BPOOL_CACHE_PER_SIZE freed blocks of each
+ * exact block size up to TDXC_BPOOL_CACHE_MAX_REQ bytes of request, last in
+ * first out, in a table of TDXC_BPOOL_CACHE_TABLE bytes carved from the
+ * start of that pool (counted in stats.used, never in stats.live). Freeing
+ * such a block checks its header and its successor's, marks it cached and
+ * pushes it, without coalescing; an allocation of exactly that size pops
+ * it. Cached blocks count as free in the statistics and stay refused by
+ * free() and realloc() (TDXC_EDOUBLEFREE). Only blocks of the first pool
+ * are cached, and only for alignments up to 16. An allocation that finds
+ * no fit in the index first returns every cached block to it (coalescing
+ * each, at most 256 * TDXC_BPOOL_CACHE_PER_SIZE blocks) and searches again,
+ * so the cache never makes an allocation fail.
+ *
  * **Registry.** A registry (struct tdxc_bpool_registry) runs one heap over a
  * caller-provided "nexus" region that holds all registry metadata (guest
  * entries, their heap contexts, the uthash table, the pool range index) and
@@ -66,8 +81,20 @@ extern "C" {
 
 /** tdxc_bpool_params.flags: zero the user bytes of every block on free. */
 #define TDXC_BPOOL_F_ZERO_ON_FREE (1u << 0)
+/** tdxc_bpool_params.flags: no free-block cache (every free coalesces at
+ *  once; the first pool holds no cache table). */
+#define TDXC_BPOOL_F_NO_CACHE (1u << 1)
 /** All heap flags known to this version. */
-#define TDXC_BPOOL_F_ALL TDXC_BPOOL_F_ZERO_ON_FREE
+#define TDXC_BPOOL_F_ALL (TDXC_BPOOL_F_ZERO_ON_FREE | TDXC_BPOOL_F_NO_CACHE)
+
+/** Smallest first pool that gets a free-block cache (256 KiB). */
+#define TDXC_BPOOL_CACHE_MIN_POOL (UINT32_C(1) << 18)
+/** Bytes of the first pool taken by the cache table (header included). */
+#define TDXC_BPOOL_CACHE_TABLE 2064u
+/** Largest request whose blocks are cached. */
+#define TDXC_BPOOL_CACHE_MAX_REQ 4104u
+/** Most cached blocks per block size. */
+#define TDXC_BPOOL_CACHE_PER_SIZE 8u
 
 /** tdxc_bpool_stats.state bit: a corruption was found, the heap refuses calls. */
 #define TDXC_BPOOL_STATE_POISONED (1u << 0)
@@ -119,11 +146,12 @@ TDXC_STATIC_ASSERT(offsetof(struct tdxc_bpool_params, reserved) == 24,
 struct tdxc_bpool_stats {
 	uint64_t total;       /**< bytes in all pools */
 	uint64_t used;        /**< bytes in allocated blocks, headers included */
-	uint64_t free;        /**< bytes in free blocks, headers included */
+	uint64_t free;        /**< bytes in free blocks, headers included
+				   (blocks in the free-block cache too) */
 	uint64_t alloc_max;   /**< largest request (align <= 16) certain to
 				   succeed now; 0 when none is */
 	uint64_t live;        /**< allocated blocks */
-	uint64_t free_blocks; /**< free blocks */
+	uint64_t free_blocks; /**< free blocks (cached ones included) */
 	uint64_t nget;        /**< successful allocations so far */
 	uint64_t nrel;        /**< successful releases so far */
 	uint64_t nfail;       /**< allocations refused with TDXC_ENOMEM */
@@ -218,8 +246,10 @@ TDXC_API int tdxc_bpool_fini(struct tdxc_bpool *h);
 TDXC_API int tdxc_bpool_add_pool(struct tdxc_bpool *h, void *mem, size_t len);
 
 /**
- * Allocate @p size bytes aligned to @p align. O(1): one bitmap search, no
- * list walk.
+ * Allocate @p size bytes aligned to @p align. O(1): a pop from the
+ * free-block cache or one bitmap search, no list walk. When nothing fits,
+ * the cached blocks go back to the index first (a bounded number, see the
+ * file comment) and the search runs once more.
  * @param h a live heap.
  * @param size bytes requested, 1..TDXC_BPOOL_MAX_ALLOC.
  * @param align a power of two up to TDXC_BPOOL_MAX_ALIGN; values up to 16
@@ -247,7 +277,9 @@ TDXC_API int tdxc_bpool_calloc(struct tdxc_bpool *h, size_t size, void **out);
  * Free a block. Before anything is written the call checks that @p ptr
  * lies in a pool of this heap, is aligned, starts a block whose header
  * check value is intact, that the block is allocated, and that its
- * neighbours and the free-list links it will update are consistent.
+ * neighbours and the free-list links it will update are consistent (a
+ * block that goes to the free-block cache touches no list and no free
+ * neighbour: its own header and its successor's are checked).
  * O(1) on success; classifying a pointer whose header does not verify walks
  * that one pool (error path only).
  * @return 0, or
@@ -255,10 +287,11 @@ TDXC_API int tdxc_bpool_calloc(struct tdxc_bpool *h, size_t size, void **out);
  *  - TDXC_ECORRUPT    a damaged header or link was found (the heap is now
  *                     poisoned);
  *  - TDXC_EBUSY       the heap is shutting down;
- *  - TDXC_EFOREIGN    @p ptr is not inside any pool of this heap;
+ *  - TDXC_EFOREIGN    @p ptr is not inside any pool of this heap, or is
+ *                     the heap's own cache table;
  *  - TDXC_EALIGN      @p ptr is not a multiple of 16;
  *  - TDXC_EINTERIOR   @p ptr points inside a block, not at its start;
- *  - TDXC_EDOUBLEFREE the block is already free.
+ *  - TDXC_EDOUBLEFREE the block is already free (or cached).
  * On error neither the heap nor pool memory changed.
  */
 TDXC_API int tdxc_bpool_free(struct tdxc_bpool *h, void *ptr);
@@ -301,8 +334,9 @@ TDXC_API int tdxc_bpool_stats(const struct tdxc_bpool *h,
 /**
  * Full validation walk (bget's bpoolv() for every pool): every header's
  * check value, sizes, prevfree links, no adjacent free blocks, sentinels,
- * every free-list link and back link, size classes against bitmaps, and the
- * counters against what the walk found. O(heap). Reads only pool memory of
+ * every free-list link and back link, size classes against bitmaps, the
+ * free-block cache (table, entries, sizes, counts), and the counters against
+ * what the walk found. O(heap). Reads only pool memory of
  * this heap, writes none.
  * @param h the heap to walk.
  * @param out optional; receives the walk figures and, on failure, the
@@ -355,8 +389,11 @@ TDXC_API int tdxc_bpool_bstats(const struct tdxc_bpool *h, uint64_t *curalloc,
 
 /** tdxc_bpool_registry_params.flags: guests get TDXC_BPOOL_F_ZERO_ON_FREE. */
 #define TDXC_BPOOL_REG_ZERO_ON_FREE (1u << 0)
+/** tdxc_bpool_registry_params.flags: guest heaps (and the nexus heap) get
+ *  TDXC_BPOOL_F_NO_CACHE. */
+#define TDXC_BPOOL_REG_NO_CACHE (1u << 1)
 /** All registry flags known to this version. */
-#define TDXC_BPOOL_REG_ALL TDXC_BPOOL_REG_ZERO_ON_FREE
+#define TDXC_BPOOL_REG_ALL (TDXC_BPOOL_REG_ZERO_ON_FREE | TDXC_BPOOL_REG_NO_CACHE)
 
 /** tdxc_bpool_guest_destroy() flag: wipe (zero) every pool of the guest,
  *  and destroy even while blocks are live. */

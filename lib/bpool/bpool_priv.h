@@ -20,6 +20,9 @@
 #define BP_F_ALLOC 0x1u
 #define BP_F_PREVFREE 0x2u
 #define BP_F_SENT 0x4u
+/* With BP_F_ALLOC: a block in the free-block cache. With BP_F_ALLOC and
+ * BP_F_SENT: the cache table (first block of pool 0). */
+#define BP_F_CACHED 0x8u
 #define BP_FLAGS_MASK UINT64_C(0xf)
 #define BP_SIZE_MASK UINT64_C(0xfffffffff0)
 #define BP_LOW_MASK UINT64_C(0xffffffffff)
@@ -28,6 +31,14 @@
 #define BP_HDR 16u	/* block start to user pointer */
 #define BP_OVERHEAD 8u	/* per allocated block (see heap.c) */
 #define BP_MIN 32u
+
+/* Free-block cache: one LIFO per exact block size 32..4112 (bin = size /
+ * 16 - 2), at most BP_CCAP blocks each; the table of heads is the user
+ * area of a block of BP_CTAB bytes at the start of pool 0. */
+#define BP_CBINS 256u
+#define BP_CMAX (BP_MIN + 16u * (BP_CBINS - 1u))	/* 4112 */
+#define BP_CCAP TDXC_BPOOL_CACHE_PER_SIZE
+#define BP_CTAB TDXC_BPOOL_CACHE_TABLE
 
 #define BP_MAGIC UINT64_C(0x6c6f6f7042637864)	/* "dxcBpool" */
 
@@ -76,10 +87,21 @@ struct bp_heap {
 	uint64_t peak_used;
 	struct bp_pool pools[TDXC_BPOOL_MAX_POOLS];
 	struct bp_blk *heads[BP_FL_COUNT][BP_SL_COUNT];
+	/* Free-block cache: heads in pool 0 (NULL: no cache), a 4-bit count
+	 * per bin here, and the number of cached blocks. */
+	struct bp_blk **ctab;
+	uint64_t cached;
+	uint32_t ccnt[BP_CBINS / 8u];
 };
 
 TDXC_STATIC_ASSERT(sizeof(struct bp_heap) <= sizeof(struct tdxc_bpool),
 		   bp_heap_fits_opaque);
+TDXC_STATIC_ASSERT(BP_CMAX == TDXC_BPOOL_CACHE_MAX_REQ + BP_OVERHEAD,
+		   bp_cache_max_req);
+TDXC_STATIC_ASSERT(BP_CTAB == BP_HDR + BP_CBINS * sizeof(void *) ||
+			   sizeof(void *) != 8,
+		   bp_cache_table_size);
+TDXC_STATIC_ASSERT(BP_CCAP <= 15u, bp_cache_count_bits);
 TDXC_STATIC_ASSERT(_Alignof(struct bp_heap) <= _Alignof(struct tdxc_bpool),
 		   bp_heap_alignment);
 

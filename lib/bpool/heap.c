@@ -238,6 +238,81 @@ static inline void make_free(heap_t *h, blk_t *b, uint64_t size)
 	h->free += size;
 }
 
+/* ------------------------------------------------- free-block cache */
+
+static inline unsigned cbin(uint64_t size)
+{
+	return (unsigned)(size >> 4) - 2u;
+}
+
+static inline unsigned ccount(const heap_t *h, unsigned k)
+{
+	return (h->ccnt[k >> 3] >> ((k & 7u) * 4u)) & 15u;
+}
+
+static inline void ccount_inc(heap_t *h, unsigned k)
+{
+	h->ccnt[k >> 3] += 1u << ((k & 7u) * 4u);
+}
+
+static inline void ccount_dec(heap_t *h, unsigned k)
+{
+	h->ccnt[k >> 3] -= 1u << ((k & 7u) * 4u);
+}
+
+/* Could a block start at b in pool 0? Range and alignment only. */
+static inline bool in_pool0(const heap_t *h, const blk_t *b)
+{
+	return (uintptr_t)b - h->lk_lo <= h->lk_span && !((uintptr_t)b & 15u);
+}
+
+/* The link in a cached block is stored keyed by the heap secret and the
+ * block's address, so a stray write of a plausible pointer there (a use
+ * after free) does not decode to a block. */
+static inline uintptr_t clink_key(const heap_t *h, const blk_t *b)
+{
+	return (uintptr_t)(h->secret * UINT64_C(0xd6e8feb86659fd93)) ^
+	       (uintptr_t)b;
+}
+
+static inline blk_t *clink_get(const heap_t *h, const blk_t *b)
+{
+	return (blk_t *)((uintptr_t)b->next ^ clink_key(h, b));
+}
+
+static inline void clink_set(const heap_t *h, blk_t *b, const blk_t *n)
+{
+	b->next = (blk_t *)((uintptr_t)n ^ clink_key(h, b));
+}
+
+/*
+ * Verify cached block b, the head of bin k that holds n > 0 blocks: its
+ * place, header, state and size, and its link (NULL exactly when it is the
+ * last). 0 and *nx = the next block, or the problem found.
+ */
+static inline uint32_t centry_check(const heap_t *h, const blk_t *b,
+				    unsigned k, unsigned n, blk_t **nx)
+{
+	uint64_t w, size = ((uint64_t)k + 2u) << 4;
+	blk_t *x;
+	if (!in_pool0(h, b))
+		return TDXC_BPOOL_PROBLEM_LINK;
+	w = b->word;
+	if (!word_ok(h, b, w))
+		return TDXC_BPOOL_PROBLEM_CHECK;
+	if ((w & (BP_F_ALLOC | BP_F_SENT | BP_F_CACHED)) !=
+		    (BP_F_ALLOC | BP_F_CACHED) ||
+	    wsize(w) != size)
+		return TDXC_BPOOL_PROBLEM_INDEX;
+	if ((uintptr_t)b - h->lk_lo + size > h->lk_span + BP_MIN)
+		return TDXC_BPOOL_PROBLEM_SIZE;
+	x = clink_get(h, b);
+	if (n > 1 ? !in_pool0(h, x) : x != NULL)
+		return TDXC_BPOOL_PROBLEM_LINK;
+	*nx = x;
+	return 0;
+}
+
 int tdxc__bpool_check_ctx(const struct tdxc_bpool *hp)
 {
 	const heap_t *h = (const heap_t *)(const void *)hp;
@@ -359,6 +434,19 @@ int tdxc__bpool_add_pool(struct tdxc_bpool *hp, void *mem, size_t len,
 	h->npools++;
 	b = blk_at(a);
 	s = blk_at((uintptr_t)end - BP_HDR);
+	if (h->npools == 1 && len >= TDXC_BPOOL_CACHE_MIN_POOL &&
+	    !(h->flags & TDXC_BPOOL_F_NO_CACHE)) {
+		/* The cache table: an allocated block of its own, first in
+		 * pool 0, so walks and neighbours treat it like any other. */
+		tdxc__memset((uint8_t *)b + BP_HDR, 0, BP_CTAB - BP_HDR);
+		set_hdr(h, b, BP_CTAB, BP_F_ALLOC | BP_F_SENT | BP_F_CACHED);
+		h->ctab = (blk_t **)(void *)((uint8_t *)b + BP_HDR);
+		h->used += BP_CTAB;
+		h->peak_used = h->used;
+		len -= BP_CTAB;
+		b = blk_at(a + BP_CTAB);
+		h->total += BP_CTAB;
+	}
 	make_free(h, b, len - BP_HDR);
 	s->prevfree = len - BP_HDR;
 	set_hdr(h, s, 0, BP_F_ALLOC | BP_F_SENT | BP_F_PREVFREE);
@@ -491,11 +579,16 @@ static inline void set_prev(const heap_t *h, blk_t *g, uint64_t prevfree)
 	set_hdr(h, g, wsize(gw), fl | (prevfree ? BP_F_PREVFREE : 0));
 }
 
+static int cache_flush(heap_t *h);
+
+static int alloc_index(heap_t *h, uint64_t need, size_t align, void **out);
+
+/* Arguments, quota, then a pop from the cache; the index search lives in
+ * its own function so this path stays short. */
 int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **out)
 {
 	heap_t *h;
-	uint64_t need, search, fsize, rem, gap = 0;
-	blk_t *f = NULL, *g = NULL, *b;
+	uint64_t need;
 	int rc = ctx_rw(hp, &h);
 
 	if (rc)
@@ -503,12 +596,52 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 	if (!out || !req_size(size, &need) || align == 0 || (align & (align - 1)) ||
 	    align > TDXC_BPOOL_MAX_ALIGN)
 		return TDXC_EINVAL;
-	search = align <= TDXC_BPOOL_QUANTUM ? need : need + align + BP_MIN;
 	if (h->quota && h->used + need > h->quota) {
 		h->nfail++;
 		return TDXC_ENOMEM;
 	}
+	if (align <= TDXC_BPOOL_QUANTUM && need <= BP_CMAX && h->ctab) {
+		unsigned k = cbin(need), n = ccount(h, k);
+		if (n) {
+			blk_t *cb = h->ctab[k], *nx = NULL;
+			uint32_t pr = centry_check(h, cb, k, n, &nx);
+			if (pr)
+				return corrupt(h, in_pool0(h, cb) ? (void *)cb :
+								   (void *)&h->ctab[k],
+					       pr);
+			h->ctab[k] = nx;
+			ccount_dec(h, k);
+			h->cached--;
+			cb->word = mkword(h, cb, need,
+					  cb->word & BP_FLAGS_MASK &
+						  ~(uint64_t)BP_F_CACHED);
+			h->free -= need;
+			h->free_blocks--;
+			count_alloc(h, need);
+			*out = (uint8_t *)cb + BP_HDR;
+			return 0;
+		}
+	}
+	return alloc_index(h, need, align, out);
+}
+
+static __attribute__((noinline)) int alloc_index(heap_t *h, uint64_t need,
+						 size_t align, void **out)
+{
+	uint64_t search, fsize, rem, gap = 0;
+	blk_t *f = NULL, *g = NULL, *b;
+	int rc;
+
+	search = align <= TDXC_BPOOL_QUANTUM ? need : need + align + BP_MIN;
 	rc = take_block(h, search, align <= TDXC_BPOOL_QUANTUM, &f, &g, &fsize);
+	if (rc == TDXC_ENOMEM && h->cached) {
+		/* Nothing fits in the index: give it the cached blocks back
+		 * and look once more. */
+		rc = cache_flush(h);
+		if (!rc)
+			rc = take_block(h, search, align <= TDXC_BPOOL_QUANTUM,
+					&f, &g, &fsize);
+	}
 	if (rc) {
 		if (rc == TDXC_ENOMEM)
 			h->nfail++;
@@ -617,7 +750,7 @@ static __attribute__((cold, noinline)) int classify(heap_t *h,
 /* Verify an allocated block and its neighbours. Writes nothing unless it
  * finds corruption (then it only poisons the context). */
 static inline __attribute__((always_inline)) int
-inspect(heap_t *h, const void *ptr, struct bctx *c)
+inspect(heap_t *h, const void *ptr, struct bctx *c, bool cached)
 {
 	uintptr_t a = (uintptr_t)ptr, ba;
 	const struct bp_pool *pl;
@@ -642,6 +775,16 @@ inspect(heap_t *h, const void *ptr, struct bctx *c)
 	}
 	if (!(w & BP_F_ALLOC))
 		return TDXC_EDOUBLEFREE;
+	if (w & BP_F_CACHED) {
+		/* The cache table (with F_SENT) was never handed out. */
+		if (w & BP_F_SENT)
+			return cached ? corrupt(h, b, TDXC_BPOOL_PROBLEM_INDEX) :
+					TDXC_EFOREIGN;
+		if (!cached)
+			return TDXC_EDOUBLEFREE;
+	} else if (cached) {
+		return corrupt(h, b, TDXC_BPOOL_PROBLEM_INDEX);
+	}
 	size = wsize(w);
 	if ((w & BP_F_SENT) || size < BP_MIN || size > pl->end - BP_HDR - ba)
 		return corrupt(h, b, TDXC_BPOOL_PROBLEM_SIZE);
@@ -735,18 +878,110 @@ release(heap_t *h, const struct bctx *c)
 	set_prev(h, after, total);
 }
 
-int tdxc_bpool_free(struct tdxc_bpool *hp, void *ptr)
+/*
+ * Free the block at user address a into the cache if it can go there: in
+ * pool 0, allocated, of a cached size with room in its bin, its successor
+ * intact and not claiming a free predecessor. Only those two headers are
+ * read; no list and no neighbour changes. false: nothing was written, take
+ * the full path (which also reports whatever stopped this one).
+ */
+static inline __attribute__((always_inline)) bool cache_free(heap_t *h,
+							     uintptr_t a)
 {
-	heap_t *h;
+	uintptr_t off = a - BP_HDR - h->lk_lo;
+	uint64_t w, gw, sz;
+	blk_t *b, *g;
+	unsigned k;
+
+	if (!h->ctab || (a & 15u) || off > h->lk_span)
+		return false;
+	b = blk_at(a - BP_HDR);
+	w = b->word;
+	sz = wsize(w);
+	if (!word_ok(h, b, w) ||
+	    (w & (BP_F_ALLOC | BP_F_SENT | BP_F_CACHED)) != BP_F_ALLOC ||
+	    sz - BP_MIN > BP_CMAX - BP_MIN || off + sz > h->lk_span + BP_MIN)
+		return false;
+	k = cbin(sz);
+	if (ccount(h, k) >= BP_CCAP)
+		return false;
+	g = blk_at(a - BP_HDR + sz);
+	gw = g->word;
+	if (!word_ok(h, g, gw) || (gw & BP_F_PREVFREE))
+		return false;
+	if (h->flags & TDXC_BPOOL_F_ZERO_ON_FREE)
+		tdxc__memset((uint8_t *)b + BP_HDR, 0, sz - BP_OVERHEAD);
+	clink_set(h, b, h->ctab[k]);
+	h->ctab[k] = b;
+	ccount_inc(h, k);
+	h->cached++;
+	b->word = mkword(h, b, sz, (w & BP_FLAGS_MASK) | BP_F_CACHED);
+	h->used -= sz;
+	h->live--;
+	h->nrel++;
+	h->free += sz;
+	h->free_blocks++;
+	return true;
+}
+
+/*
+ * Return every cached block to the index, coalescing each as a free would.
+ * Each step verifies before it writes; a damaged entry stops the flush
+ * with the heap poisoned (the blocks moved so far stay moved, consistently).
+ */
+static __attribute__((noinline)) int cache_flush(heap_t *h)
+{
+	unsigned k;
+	for (k = 0; k < BP_CBINS; k++) {
+		unsigned n;
+		while ((n = ccount(h, k)) != 0) {
+			blk_t *cb = h->ctab[k], *nx = NULL;
+			struct bctx c;
+			uint32_t pr = centry_check(h, cb, k, n, &nx);
+			int rc;
+			if (pr)
+				return corrupt(h, in_pool0(h, cb) ? (void *)cb :
+								   (void *)&h->ctab[k],
+					       pr);
+			rc = inspect(h, (uint8_t *)cb + BP_HDR, &c, true);
+			if (rc)
+				return rc == TDXC_ECORRUPT ?
+					       rc :
+					       corrupt(h, cb, TDXC_BPOOL_PROBLEM_INDEX);
+			h->ctab[k] = nx;
+			ccount_dec(h, k);
+			h->cached--;
+			/* Back to an allocated block, then released. */
+			h->free -= c.size;
+			h->free_blocks--;
+			h->used += c.size;
+			h->live++;
+			h->nrel--;
+			release(h, &c);
+		}
+	}
+	return 0;
+}
+
+static __attribute__((noinline)) int free_index(heap_t *h, void *ptr)
+{
 	struct bctx c;
-	int rc = ctx_rw(hp, &h);
-	if (rc)
-		return rc;
-	rc = inspect(h, ptr, &c);
+	int rc = inspect(h, ptr, &c, false);
 	if (rc)
 		return rc;
 	release(h, &c);
 	return 0;
+}
+
+int tdxc_bpool_free(struct tdxc_bpool *hp, void *ptr)
+{
+	heap_t *h;
+	int rc = ctx_rw(hp, &h);
+	if (rc)
+		return rc;
+	if (cache_free(h, (uintptr_t)ptr))
+		return 0;
+	return free_index(h, ptr);
 }
 
 int tdxc_bpool_usable_size(struct tdxc_bpool *hp, const void *ptr, size_t *out)
@@ -761,7 +996,7 @@ int tdxc_bpool_usable_size(struct tdxc_bpool *hp, const void *ptr, size_t *out)
 		return TDXC_ECORRUPT;
 	if (!out)
 		return TDXC_EINVAL;
-	rc = inspect(h, ptr, &c);
+	rc = inspect(h, ptr, &c, false);
 	if (rc)
 		return rc;
 	*out = (size_t)(c.size - BP_OVERHEAD);
@@ -782,7 +1017,7 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 		return TDXC_EINVAL;
 	if (!ptr)
 		return tdxc_bpool_alloc(hp, size, TDXC_BPOOL_QUANTUM, out);
-	rc = inspect(h, ptr, &c);
+	rc = inspect(h, ptr, &c, false);
 	if (rc)
 		return rc;
 	if (!req_size(size, &need))
@@ -831,8 +1066,12 @@ int tdxc_bpool_realloc(struct tdxc_bpool *hp, void *ptr, size_t size, void **out
 	if (rc)
 		return rc;
 	tdxc__memcpy(np, ptr, (size_t)(c.size - BP_OVERHEAD));
+	if (cache_free(h, (uintptr_t)ptr)) {
+		*out = np;
+		return 0;
+	}
 	/* The allocation may have taken the free predecessor: look again. */
-	rc = inspect(h, ptr, &c);
+	rc = inspect(h, ptr, &c, false);
 	if (rc)
 		return rc;
 	release(h, &c); /* as bgetr(): one get and one release */
@@ -896,7 +1135,8 @@ static int bad(heap_t *h, struct tdxc_bpool_check *o, const void *at,
 	return TDXC_ECORRUPT;
 }
 
-static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o)
+static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o,
+		     uint64_t *ncached)
 {
 	const struct bp_pool *pl = &h->pools[pi];
 	uintptr_t cur = pl->start, sent = pl->end - BP_HDR;
@@ -911,14 +1151,37 @@ static int walk_pool(heap_t *h, uint32_t pi, struct tdxc_bpool_check *o)
 		if (!word_ok(h, b, w))
 			return bad(h, o, b, TDXC_BPOOL_PROBLEM_CHECK, pi);
 		sz = wsize(w);
-		if (sz < BP_MIN || sz > sent - cur || (w & BP_F_SENT))
+		if (sz < BP_MIN || sz > sent - cur)
+			return bad(h, o, b, TDXC_BPOOL_PROBLEM_SIZE, pi);
+		/* F_SENT before the pool end: only the cache table, which is
+		 * the first block of pool 0. */
+		if ((w & BP_F_SENT) &&
+		    ((w & ~(uint64_t)BP_F_PREVFREE & BP_FLAGS_MASK) !=
+			     (BP_F_ALLOC | BP_F_SENT | BP_F_CACHED) ||
+		     pi != 0 || cur != pl->start || sz != BP_CTAB ||
+		     (uintptr_t)h->ctab != cur + BP_HDR))
 			return bad(h, o, b, TDXC_BPOOL_PROBLEM_SIZE, pi);
 		if (!!(w & BP_F_PREVFREE) != prev_free ||
 		    (prev_free && b->prevfree != prev_size))
 			return bad(h, o, b, TDXC_BPOOL_PROBLEM_PREVFREE, pi);
-		if (w & BP_F_ALLOC) {
+		if ((w & (BP_F_ALLOC | BP_F_SENT | BP_F_CACHED)) == BP_F_ALLOC) {
 			o->used_blocks++;
 			o->used_bytes += sz;
+			prev_free = false;
+		} else if (w & BP_F_SENT) {
+			o->used_bytes += sz; /* the cache table */
+			prev_free = false;
+		} else if (w & BP_F_CACHED) {
+			if (!(w & BP_F_ALLOC))
+				return bad(h, o, b, TDXC_BPOOL_PROBLEM_CHECK, pi);
+			if (!h->ctab || sz > BP_CMAX || pi != 0)
+				return bad(h, o, b, TDXC_BPOOL_PROBLEM_INDEX, pi);
+			/* Free for the counters, allocated for its neighbours. */
+			(*ncached)++;
+			o->free_blocks++;
+			o->free_bytes += sz;
+			if (sz > o->largest_free)
+				o->largest_free = sz;
 			prev_free = false;
 		} else {
 			unsigned fl, sl;
@@ -952,8 +1215,8 @@ int tdxc_bpool_validate(struct tdxc_bpool *hp, struct tdxc_bpool_check *out)
 {
 	struct tdxc_bpool_check o;
 	heap_t *h = bp_heap_of(hp);
-	uint64_t listed = 0;
-	unsigned fl, sl;
+	uint64_t listed = 0, walked_cached = 0, listed_cached = 0;
+	unsigned fl, sl, k;
 	uint32_t i;
 	int rc = 0;
 
@@ -967,7 +1230,10 @@ int tdxc_bpool_validate(struct tdxc_bpool *hp, struct tdxc_bpool_check *out)
 		goto done;
 	}
 	for (i = 0; i < h->npools && !rc; i++)
-		rc = walk_pool(h, i, &o);
+		rc = walk_pool(h, i, &o, &walked_cached);
+	if (!rc && h->ctab &&
+	    (!h->npools || (uintptr_t)h->ctab != h->pools[0].start + BP_HDR))
+		rc = bad(h, &o, h->ctab, TDXC_BPOOL_PROBLEM_INDEX, 0);
 	if (rc)
 		goto done;
 	/* Every list: members free, in the right class, bitmaps agree, and
@@ -1006,7 +1272,37 @@ int tdxc_bpool_validate(struct tdxc_bpool *hp, struct tdxc_bpool_check *out)
 				break;
 		}
 	}
-	if (!rc && (listed != o.free_blocks || o.free_blocks != h->free_blocks ||
+	/* Every cache bin: as many verified entries as its count, of its
+	 * size, the last link NULL (so no cycle and no stray entry). */
+	for (k = 0; k < BP_CBINS && !rc; k++) {
+		unsigned n = ccount(h, k);
+		blk_t *b;
+		if (!h->ctab) {
+			if (n)
+				rc = bad(h, &o, &h->ccnt[k >> 3],
+					 TDXC_BPOOL_PROBLEM_INDEX, 0);
+			continue;
+		}
+		b = h->ctab[k];
+		if (!n && b) {
+			rc = bad(h, &o, &h->ctab[k], TDXC_BPOOL_PROBLEM_LINK, 0);
+			break;
+		}
+		for (; n && !rc; n--) {
+			blk_t *nx = NULL;
+			uint32_t pr = centry_check(h, b, k, n, &nx);
+			if (pr) /* only a head can lie outside pool 0 */
+				rc = bad(h, &o, in_pool0(h, b) ? (void *)b :
+								 (void *)&h->ctab[k],
+					 pr, 0);
+			listed_cached++;
+			b = nx;
+		}
+	}
+	if (!rc && (listed_cached != walked_cached || listed_cached != h->cached))
+		rc = bad(h, &o, h, TDXC_BPOOL_PROBLEM_COUNTS, 0);
+	if (!rc && (listed + listed_cached != o.free_blocks ||
+		    o.free_blocks != h->free_blocks ||
 		    o.used_blocks != h->live || o.used_bytes != h->used ||
 		    o.free_bytes != h->free ||
 		    h->used + h->free + BP_HDR * (uint64_t)h->npools != h->total))

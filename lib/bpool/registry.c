@@ -217,6 +217,8 @@ int tdxc_bpool_registry_init(struct tdxc_bpool_registry *rp, void *nexus,
 	tdxc__memset(&hp, 0, sizeof(hp));
 	hp.size = sizeof(hp);
 	hp.secret = p.secret ^ UINT64_C(0xa5a5a5a55a5a5a5a);
+	if (p.flags & TDXC_BPOOL_REG_NO_CACHE)
+		hp.flags = TDXC_BPOOL_F_NO_CACHE;
 	rc = tdxc_bpool_init(&r->nexus, &hp);
 	if (!rc)
 		rc = tdxc_bpool_add_pool(&r->nexus, nexus, nexus_len);
@@ -262,8 +264,10 @@ int tdxc_bpool_guest_create(struct tdxc_bpool_registry *rp, uint32_t id)
 	e->id = id;
 	tdxc__memset(&hp, 0, sizeof(hp));
 	hp.size = sizeof(hp);
-	hp.flags = (reg_->flags & TDXC_BPOOL_REG_ZERO_ON_FREE) ?
-			   TDXC_BPOOL_F_ZERO_ON_FREE : 0;
+	hp.flags = ((reg_->flags & TDXC_BPOOL_REG_ZERO_ON_FREE) ?
+			    TDXC_BPOOL_F_ZERO_ON_FREE : 0) |
+		   ((reg_->flags & TDXC_BPOOL_REG_NO_CACHE) ?
+			    TDXC_BPOOL_F_NO_CACHE : 0);
 	/* Each incarnation of an id gets its own key, so headers left in a
 	 * range by an earlier guest never verify in a later one. */
 	hp.secret = reg_->secret ^ ((uint64_t)id * UINT64_C(0x9e3779b97f4a7c15)) ^

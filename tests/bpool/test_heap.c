@@ -25,6 +25,8 @@ struct snap {
 	uint8_t *pool;
 };
 
+/* POOL_LEN is large enough for a free-block cache: tests of the index
+ * core's exact layout pass TDXC_BPOOL_F_NO_CACHE, the others run with it. */
 static struct fix *fix_new(uint32_t flags)
 {
 	struct fix *f = aligned_alloc(4096, sizeof(struct fix));
@@ -66,7 +68,7 @@ static void validate_ok(struct tdxc_bpool *h)
 
 static void test_basic(void **state)
 {
-	struct fix *f = fix_new(0);
+	struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
 	struct tdxc_bpool_stats st;
 	void *a, *b, *c;
 	size_t n;
@@ -176,7 +178,7 @@ static void test_realloc_in_place(void **state)
 
 static void test_bget_shim(void **state)
 {
-	struct fix *f = fix_new(0);
+	struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
 	uint64_t cur, tot, maxf, ng, nr;
 	uint8_t *a, *b, *big;
 	size_t i;
@@ -463,7 +465,7 @@ static void test_corrupt_validate(void **state)
  * still caught through the neighbour's prevfree. */
 static void test_corrupt_forged(void **state)
 {
-	struct fix *f = fix_new(0);
+	struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
 	void *a, *b, *c;
 	(void)state;
 	assert_int_equal(tdxc_bpool_alloc(&f->h, 64, 16, &a), 0);
@@ -486,7 +488,7 @@ static void test_corrupt_forged(void **state)
  * write through it. */
 static void test_corrupt_link(void **state)
 {
-	struct fix *f = fix_new(0);
+	struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
 	void *a[4], *x;
 	uint8_t before[1024];
 	int i;
@@ -525,7 +527,7 @@ static void test_corrupt_link_edges(void **state)
 	(void)state;
 	for (k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
 		for (pass = 0; pass < 2; pass++) {
-			struct fix *f = fix_new(0);
+			struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
 			void *a[4], *x = NULL;
 			struct snap sn;
 			int i;
@@ -564,7 +566,7 @@ static void test_forged_size_past_end(void **state)
 	size_t k;
 	(void)state;
 	for (k = 0; k < 2; k++) {
-		struct fix *f = fix_new(0);
+		struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
 		struct tdxc_bpool_check c;
 		uint8_t *a, *rest;
 		void *x = NULL;
@@ -642,6 +644,256 @@ static void test_many_holes(void **state)
 	free(f);
 }
 
+
+/* ------------------------------------------------- free-block cache */
+
+static uint64_t cached(struct tdxc_bpool *h)
+{
+	return bp_heap_of(h)->cached;
+}
+
+/* The table, the LIFO reuse, the per-size cap and what is never cached. */
+static void test_cache_basic(void **state)
+{
+	struct fix *f = fix_new(0);
+	struct tdxc_bpool_stats st;
+	struct tdxc_bpool_check c;
+	enum { NP = TDXC_BPOOL_CACHE_PER_SIZE + 2 };
+	void *p[NP], *q, *big, *al;
+	int i;
+	(void)state;
+	assert_int_equal(tdxc_bpool_stats(&f->h, &st), 0);
+	assert_int_equal(st.used, TDXC_BPOOL_CACHE_TABLE);
+	assert_int_equal(st.live, 0);
+	assert_int_equal(st.free, POOL_LEN - 16 - TDXC_BPOOL_CACHE_TABLE);
+	assert_int_equal(st.free_blocks, 1);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 100, 16, &p[0]), 0);
+	assert_ptr_equal(p[0], f->pool + TDXC_BPOOL_CACHE_TABLE + 16);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 40, 16, &q), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, p[0]), 0);
+	/* Cached: free for the counters, no coalescing. */
+	assert_int_equal(cached(&f->h), 1);
+	assert_int_equal(tdxc_bpool_stats(&f->h, &st), 0);
+	assert_int_equal(st.live, 1);
+	assert_int_equal(st.free_blocks, 2);
+	assert_int_equal(st.used + st.free + 16 * st.npools, st.total);
+	validate_ok(&f->h);
+	/* Same size again: the same block back. Another size: not it. */
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 90, 16, &p[1]), 0);
+	assert_ptr_equal(p[1], p[0]);
+	assert_int_equal(cached(&f->h), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, p[1]), 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 200, 16, &p[1]), 0);
+	assert_ptr_not_equal(p[1], p[0]);
+	assert_int_equal(cached(&f->h), 1);
+	/* An aligned request never takes a cached block. */
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 100, 64, &al), 0);
+	assert_int_equal(cached(&f->h), 1);
+	assert_int_equal(tdxc_bpool_free(&f->h, al), 0);
+	assert_int_equal(cached(&f->h), 2);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 100, 16, &p[0]), 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 100, 16, &p[0]), 0);
+	assert_int_equal(cached(&f->h), 0);
+	/* At most TDXC_BPOOL_CACHE_PER_SIZE per size; the rest coalesce. */
+	for (i = 0; i < NP; i++)
+		assert_int_equal(tdxc_bpool_alloc(&f->h, 500, 16, &p[i]), 0);
+	for (i = 0; i < NP; i++)
+		assert_int_equal(tdxc_bpool_free(&f->h, p[i]), 0);
+	assert_int_equal(cached(&f->h), TDXC_BPOOL_CACHE_PER_SIZE);
+	validate_ok(&f->h);
+	/* The largest cached request and one byte more. */
+	assert_int_equal(tdxc_bpool_alloc(&f->h, TDXC_BPOOL_CACHE_MAX_REQ, 16, &big), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, big), 0);
+	assert_int_equal(cached(&f->h), TDXC_BPOOL_CACHE_PER_SIZE + 1);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, TDXC_BPOOL_CACHE_MAX_REQ + 1, 16, &big), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, big), 0);
+	assert_int_equal(cached(&f->h), TDXC_BPOOL_CACHE_PER_SIZE + 1);
+	assert_int_equal(tdxc_bpool_validate(&f->h, &c), 0);
+	/* Live: q, p[1] (200 B) and two 100-byte blocks. */
+	assert_int_equal(c.used_bytes, TDXC_BPOOL_CACHE_TABLE + 48 + 208 + 2 * 112);
+	assert_int_equal(c.used_blocks, 4);
+	free(f);
+}
+
+/* Without the cache (flag, or a first pool too small) nothing is cached
+ * and no table is carved. */
+static void test_cache_off(void **state)
+{
+	struct fix *f = fix_new(TDXC_BPOOL_F_NO_CACHE);
+	struct tdxc_bpool h;
+	struct tdxc_bpool_stats st;
+	static _Alignas(16) uint8_t small[TDXC_BPOOL_CACHE_MIN_POOL - 16];
+	void *a;
+	(void)state;
+	assert_int_equal(tdxc_bpool_stats(&f->h, &st), 0);
+	assert_int_equal(st.used, 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 100, 16, &a), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, a), 0);
+	assert_int_equal(cached(&f->h), 0);
+	free(f);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(tdxc_bpool_init(&h, NULL), 0);
+	assert_int_equal(tdxc_bpool_add_pool(&h, small, sizeof(small)), 0);
+	assert_int_equal(tdxc_bpool_alloc(&h, 100, 16, &a), 0);
+	assert_int_equal(tdxc_bpool_free(&h, a), 0);
+	assert_int_equal(cached(&h), 0);
+	assert_int_equal(tdxc_bpool_stats(&h, &st), 0);
+	assert_int_equal(st.used, 0);
+	assert_int_equal(st.free_blocks, 1);
+	validate_ok(&h);
+}
+
+/* A cached block is free: every call on it is refused as a double free,
+ * the table is not a block of the caller's, nothing changes. */
+static void test_cache_misuse(void **state)
+{
+	struct fix *f = fix_new(0);
+	void *a, *b, *x;
+	size_t n;
+	(void)state;
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 300, 16, &a), 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 300, 16, &b), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, a), 0);
+	assert_int_equal(cached(&f->h), 1);
+	MISUSE(f, tdxc_bpool_free(&f->h, a), TDXC_EDOUBLEFREE);
+	MISUSE(f, tdxc_bpool_realloc(&f->h, a, 10, &x), TDXC_EDOUBLEFREE);
+	MISUSE(f, tdxc_bpool_realloc(&f->h, a, 3000, &x), TDXC_EDOUBLEFREE);
+	MISUSE(f, tdxc_bpool_usable_size(&f->h, a, &n), TDXC_EDOUBLEFREE);
+	MISUSE(f, tdxc_bpool_free(&f->h, f->pool + 16), TDXC_EFOREIGN);
+	MISUSE(f, tdxc_bpool_realloc(&f->h, f->pool + 16, 10, &x), TDXC_EFOREIGN);
+	MISUSE(f, tdxc_bpool_free(&f->h, f->pool + 32), TDXC_EINTERIOR);
+	/* Its neighbour b does not merge with it. */
+	assert_int_equal(tdxc_bpool_free(&f->h, b), 0);
+	assert_int_equal(cached(&f->h), 2);
+	validate_ok(&f->h);
+	free(f);
+}
+
+/* The cache never makes an allocation fail: a request that only the
+ * coalesced cached blocks can serve succeeds. */
+static void test_cache_flush(void **state)
+{
+	struct fix *f = fix_new(0);
+	struct tdxc_bpool_stats st;
+	void *p[300], *big;
+	int i, n = 0;
+	(void)state;
+	while (n < 300 && tdxc_bpool_alloc(&f->h, 4000, 16, &p[n]) == 0)
+		n++;
+	assert_true(n > 200 && n < 300);
+	/* Four cached blocks cut the free space into five pieces of about
+	 * 200 KiB each; every other block coalesces. */
+	for (i = 1; i <= 4; i++)
+		assert_int_equal(tdxc_bpool_free(&f->h, p[i * (n / 5)]), 0);
+	for (i = 0; i < n; i++)
+		if (i % (n / 5) || i == 0 || i / (n / 5) > 4)
+			assert_int_equal(tdxc_bpool_free(&f->h, p[i]), 0);
+	assert_int_equal(cached(&f->h), TDXC_BPOOL_CACHE_PER_SIZE);
+	assert_int_equal(tdxc_bpool_stats(&f->h, &st), 0);
+	assert_int_equal(st.nfail, 1);
+	assert_int_equal(st.live, 0);
+	assert_true(st.alloc_max < 300 * 1024);
+	/* 600 KiB fits only once the cached blocks are coalesced. */
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 600 * 1024, 16, &big), 0);
+	assert_int_equal(cached(&f->h), 0);
+	assert_int_equal(tdxc_bpool_stats(&f->h, &st), 0);
+	assert_int_equal(st.nfail, 1);
+	assert_int_equal(st.live, 1);
+	assert_int_equal(st.free_blocks, 1);
+	validate_ok(&f->h);
+	assert_int_equal(tdxc_bpool_free(&f->h, big), 0);
+	validate_ok(&f->h);
+	free(f);
+}
+
+/* A free that would go to the cache still checks its successor: an
+ * overflow into the next header is found and nothing is written. */
+static void test_cache_overflow(void **state)
+{
+	struct fix *f = fix_new(0);
+	uint8_t before[1024];
+	void *a, *b;
+	(void)state;
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 64, 16, &a), 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 64, 16, &b), 0);
+	memset((uint8_t *)a + 64, 0x41, 24);
+	memcpy(before, f->pool + TDXC_BPOOL_CACHE_TABLE, sizeof(before));
+	assert_int_equal(tdxc_bpool_free(&f->h, a), TDXC_ECORRUPT);
+	assert_memory_equal(before, f->pool + TDXC_BPOOL_CACHE_TABLE, sizeof(before));
+	assert_int_equal(cached(&f->h), 0);
+	free(f);
+}
+
+/* Damage to a cached block or to the table is found when the entry is
+ * used (nothing written) and by the validation walk, at the same address. */
+static struct fix *cache_damaged(int kind, void **want, uint32_t *problem)
+{
+	struct fix *f = fix_new(0);
+	struct bp_blk **head = &bp_heap_of(&f->h)->ctab[(208 >> 4) - 2];
+	void *a, *b, *x;
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 200, 16, &a), 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 200, 16, &b), 0);
+	assert_int_equal(tdxc_bpool_alloc(&f->h, 16, 16, &x), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, a), 0);
+	assert_int_equal(tdxc_bpool_free(&f->h, b), 0); /* bin: b, then a */
+	assert_ptr_equal(*head, (uint8_t *)b - 16);
+	switch (kind) {
+	case 0: /* use after free: a raw pointer written over b's link */
+		memcpy(b, &a, sizeof(a));
+		*want = (uint8_t *)b - 16;
+		*problem = TDXC_BPOOL_PROBLEM_LINK;
+		break;
+	case 1: /* b's header overwritten */
+		*hdr_word(b) ^= 0x1000;
+		*want = (uint8_t *)b - 16;
+		*problem = TDXC_BPOOL_PROBLEM_CHECK;
+		break;
+	case 2: /* the table's head pointed at an allocated block */
+		*head = (struct bp_blk *)(void *)((uint8_t *)x - 16);
+		*want = (uint8_t *)x - 16;
+		*problem = TDXC_BPOOL_PROBLEM_INDEX;
+		break;
+	default: /* the table's head cleared */
+		*head = NULL;
+		*want = head;
+		*problem = TDXC_BPOOL_PROBLEM_LINK;
+		break;
+	}
+	return f;
+}
+
+static void test_cache_corrupt(void **state)
+{
+	int kind;
+	(void)state;
+	for (kind = 0; kind < 4; kind++) {
+		struct tdxc_bpool_check c;
+		struct tdxc_bpool_stats st;
+		uint32_t problem;
+		void *want, *x = NULL;
+		struct fix *f = cache_damaged(kind, &want, &problem);
+		uint8_t *before = malloc(POOL_LEN);
+		assert_non_null(before);
+		assert_int_equal(tdxc_bpool_validate(&f->h, &c), TDXC_ECORRUPT);
+		assert_int_equal(c.problem, problem);
+		assert_ptr_equal((void *)(uintptr_t)c.bad_addr, want);
+		free(f);
+
+		f = cache_damaged(kind, &want, &problem);
+		memcpy(before, f->pool, POOL_LEN);
+		assert_int_equal(tdxc_bpool_alloc(&f->h, 200, 16, &x), TDXC_ECORRUPT);
+		assert_null(x);
+		assert_memory_equal(before, f->pool, POOL_LEN);
+		assert_int_equal(tdxc_bpool_stats(&f->h, &st), 0);
+		assert_true(st.state & TDXC_BPOOL_STATE_POISONED);
+		assert_int_equal(tdxc_bpool_validate(&f->h, &c), TDXC_ECORRUPT);
+		assert_int_equal(c.problem, TDXC_BPOOL_PROBLEM_POISONED);
+		assert_ptr_equal((void *)(uintptr_t)c.bad_addr, want);
+		free(before);
+		free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +915,12 @@ int main(void)
 		cmocka_unit_test(test_forged_size_past_end),
 		cmocka_unit_test(test_zero_on_free),
 		cmocka_unit_test(test_many_holes),
+		cmocka_unit_test(test_cache_basic),
+		cmocka_unit_test(test_cache_off),
+		cmocka_unit_test(test_cache_misuse),
+		cmocka_unit_test(test_cache_flush),
+		cmocka_unit_test(test_cache_overflow),
+		cmocka_unit_test(test_cache_corrupt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

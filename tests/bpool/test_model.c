@@ -9,6 +9,8 @@
  *  - statistics add up after every step,
  *  - the validation walk passes after every step of the first 200,000,
  *    and every 997 steps afterwards (a walk costs O(heap)).
+ * It runs twice: with the free-block cache (the first pool is large enough
+ * for one) and with TDXC_BPOOL_F_NO_CACHE.
  * BPOOL_MODEL_OPS overrides the number of operations.
  */
 #include <setjmp.h>
@@ -122,7 +124,7 @@ static void check_stats(struct tdxc_bpool *h, uint64_t nlive, uint64_t req)
 	assert_int_equal(st.nget - st.nrel, nlive);
 }
 
-static void test_model(void **state)
+static void run_model(uint32_t flags)
 {
 	struct tdxc_bpool h;
 	struct tdxc_bpool_params prm;
@@ -131,7 +133,10 @@ static void test_model(void **state)
 	uint64_t ops = 2000000, i, nlive = 0, req = 0, nomem = 0;
 	const char *env = getenv("BPOOL_MODEL_OPS");
 	uint32_t seedctr = 1;
-	(void)state;
+	uint64_t most_cached = 0;
+	const uint64_t table = (flags & TDXC_BPOOL_F_NO_CACHE) ? 0 :
+								  TDXC_BPOOL_CACHE_TABLE;
+	void *big;
 
 	if (env)
 		ops = strtoull(env, NULL, 0);
@@ -145,6 +150,7 @@ static void test_model(void **state)
 	memset(&prm, 0, sizeof(prm));
 	prm.size = sizeof(prm);
 	prm.secret = 42;
+	prm.flags = flags;
 	assert_int_equal(tdxc_bpool_init(&h, &prm), 0);
 	assert_int_equal(tdxc_bpool_add_pool(&h, pool1, P1), 0);
 	assert_int_equal(tdxc_bpool_add_pool(&h, pool2, P2), 0);
@@ -202,6 +208,8 @@ static void test_model(void **state)
 			nlive--;
 		}
 		check_stats(&h, nlive, req);
+		if (bp_heap_of(&h)->cached > most_cached)
+			most_cached = bp_heap_of(&h)->cached;
 		if (i < EVERY_STEP || i % 997 == 0) {
 			rc = tdxc_bpool_validate(&h, &chk);
 			if (rc)
@@ -211,18 +219,29 @@ static void test_model(void **state)
 			assert_int_equal(chk.used_blocks, nlive);
 		}
 	}
-	/* Free everything: back to one free block per pool. */
+	/* Free everything; a request that fits nowhere returns the cached
+	 * blocks to the index: back to one free block per pool. */
 	for (i = 0; i < SLOTS; i++)
 		if (lv[i].p) {
 			verify(&lv[i], lv[i].size);
 			assert_int_equal(tdxc_bpool_free(&h, lv[i].p), 0);
 		}
 	assert_int_equal(tdxc_bpool_validate(&h, &chk), 0);
+	assert_int_equal(tdxc_bpool_alloc(&h, P1, 16, &big), TDXC_ENOMEM);
+	assert_int_equal(bp_heap_of(&h)->cached, 0);
+	assert_int_equal(tdxc_bpool_validate(&h, &chk), 0);
 	assert_int_equal(chk.free_blocks, 2);
 	assert_int_equal(chk.used_blocks, 0);
-	assert_int_equal(chk.largest_free, P1 - 16);
-	printf("# %llu ops, %llu ENOMEM\n", (unsigned long long)ops,
-	       (unsigned long long)nomem);
+	assert_int_equal(chk.used_bytes, table);
+	assert_int_equal(chk.largest_free, P1 - 16 - table);
+	/* The cache was in use (or, without it, never). */
+	if (table)
+		assert_true(most_cached > 0);
+	else
+		assert_int_equal(most_cached, 0);
+	printf("# %llu ops, %llu ENOMEM, at most %llu blocks cached\n",
+	       (unsigned long long)ops, (unsigned long long)nomem,
+	       (unsigned long long)most_cached);
 	free(lv);
 	free(pool1);
 	free(pool2);
@@ -230,10 +249,23 @@ static void test_model(void **state)
 	free(own2);
 }
 
+static void test_model_cache(void **state)
+{
+	(void)state;
+	run_model(0);
+}
+
+static void test_model_no_cache(void **state)
+{
+	(void)state;
+	run_model(TDXC_BPOOL_F_NO_CACHE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_model_cache),
+		cmocka_unit_test(test_model_no_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

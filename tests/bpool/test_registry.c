@@ -753,6 +753,44 @@ static void test_params(void **state)
 	free(nx);
 }
 
+/* Guest heaps with a large first pool get the free-block cache; cached
+ * blocks are not live, so a plain destroy works. REG_NO_CACHE turns it off
+ * for every heap of the registry. */
+static void test_guest_cache(void **state)
+{
+	struct tdxc_bpool_registry_params p;
+	struct tdxc_bpool_stats st;
+	struct fix *f;
+	void *a, *b;
+	int off;
+	(void)state;
+	NEED_UTHASH();
+	for (off = 0; off < 2; off++) {
+		memset(&p, 0, sizeof(p));
+		p.size = sizeof(p);
+		p.flags = off ? TDXC_BPOOL_REG_NO_CACHE : 0;
+		f = fix_new_sz(NEXUS_LEN, &p);
+		assert_int_equal(tdxc_bpool_guest_create(&f->r, 1), 0);
+		assert_int_equal(tdxc_bpool_guest_add_pool(&f->r, 1, f->gmem,
+							   TDXC_BPOOL_CACHE_MIN_POOL), 0);
+		assert_int_equal(tdxc_bpool_guest_stats(&f->r, 1, &st), 0);
+		assert_int_equal(st.used, off ? 0 : TDXC_BPOOL_CACHE_TABLE);
+		assert_int_equal(tdxc_bpool_guest_alloc(&f->r, 1, 64, 16, &a), 0);
+		assert_int_equal(tdxc_bpool_guest_alloc(&f->r, 1, 64, 16, &b), 0);
+		assert_int_equal(tdxc_bpool_guest_free(&f->r, 1, b), 0);
+		assert_int_equal(tdxc_bpool_guest_stats(&f->r, 1, &st), 0);
+		assert_int_equal(st.live, 1);
+		/* Cached, b stays a block of its own next to the free rest;
+		 * without the cache it merges with it. */
+		assert_int_equal(st.free_blocks, off ? 1 : 2);
+		MISUSE(f, tdxc_bpool_guest_free(&f->r, 1, b), TDXC_EDOUBLEFREE);
+		assert_int_equal(tdxc_bpool_guest_free(&f->r, 1, a), 0);
+		guest_validate(f, 1);
+		assert_int_equal(tdxc_bpool_guest_destroy(&f->r, 1, 0), 0);
+		fix_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_destroy_policy),
 		cmocka_unit_test(test_shutdown),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_guest_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SLOTS 32
-#define P1 65536
+#define P1 TDXC_BPOOL_CACHE_MIN_POOL /* large enough for the free-block cache */
 #define P2 16384
 #define GMEM 65536
 #define NEXUS 131072
