@@ -313,6 +313,13 @@ static inline uint32_t centry_check(const heap_t *h, const blk_t *b,
 	return 0;
 }
 
+/* Where to report a bad head of bin k: the block, or the table slot when
+ * the pointer there does not even lie in pool 0. */
+static inline void *centry_at(heap_t *h, blk_t *b, unsigned k)
+{
+	return in_pool0(h, b) ? (void *)b : (void *)&h->ctab[k];
+}
+
 int tdxc__bpool_check_ctx(const struct tdxc_bpool *hp)
 {
 	const heap_t *h = (const heap_t *)(const void *)hp;
@@ -606,9 +613,7 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 			blk_t *cb = h->ctab[k], *nx = NULL;
 			uint32_t pr = centry_check(h, cb, k, n, &nx);
 			if (pr)
-				return corrupt(h, in_pool0(h, cb) ? (void *)cb :
-								   (void *)&h->ctab[k],
-					       pr);
+				return corrupt(h, centry_at(h, cb, k), pr);
 			h->ctab[k] = nx;
 			ccount_dec(h, k);
 			h->cached--;
@@ -940,9 +945,7 @@ static __attribute__((noinline)) int cache_flush(heap_t *h)
 			uint32_t pr = centry_check(h, cb, k, n, &nx);
 			int rc;
 			if (pr)
-				return corrupt(h, in_pool0(h, cb) ? (void *)cb :
-								   (void *)&h->ctab[k],
-					       pr);
+				return corrupt(h, centry_at(h, cb, k), pr);
 			rc = inspect(h, (uint8_t *)cb + BP_HDR, &c, true);
 			if (rc)
 				return rc == TDXC_ECORRUPT ?
@@ -1292,9 +1295,7 @@ int tdxc_bpool_validate(struct tdxc_bpool *hp, struct tdxc_bpool_check *out)
 			blk_t *nx = NULL;
 			uint32_t pr = centry_check(h, b, k, n, &nx);
 			if (pr) /* only a head can lie outside pool 0 */
-				rc = bad(h, &o, in_pool0(h, b) ? (void *)b :
-								 (void *)&h->ctab[k],
-					 pr, 0);
+				rc = bad(h, &o, centry_at(h, b, k), pr, 0);
 			listed_cached++;
 			b = nx;
 		}
