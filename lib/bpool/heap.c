@@ -320,6 +320,29 @@ static inline void *centry_at(heap_t *h, blk_t *b, unsigned k)
 	return in_pool0(h, b) ? (void *)b : (void *)&h->ctab[k];
 }
 
+/* The verified head of bin k (n > 0 entries) and its successor, or
+ * TDXC_ECORRUPT with the heap poisoned. Reads only. */
+static inline int cache_head(heap_t *h, unsigned k, unsigned n, blk_t **cb,
+			     blk_t **nx)
+{
+	uint32_t pr;
+	*cb = h->ctab[k];
+	pr = centry_check(h, *cb, k, n, nx);
+	return pr ? corrupt(h, centry_at(h, *cb, k), pr) : 0;
+}
+
+/* Take the head of bin k out of the cache (its successor nx becomes the
+ * head); it stops counting as free. The caller says what it becomes. */
+static inline void cache_take(heap_t *h, unsigned k, blk_t *nx)
+{
+	uint64_t size = ((uint64_t)k + 2u) << 4;
+	h->ctab[k] = nx;
+	ccount_dec(h, k);
+	h->cached--;
+	h->free -= size;
+	h->free_blocks--;
+}
+
 int tdxc__bpool_check_ctx(const struct tdxc_bpool *hp)
 {
 	const heap_t *h = (const heap_t *)(const void *)hp;
@@ -610,18 +633,14 @@ int tdxc_bpool_alloc(struct tdxc_bpool *hp, size_t size, size_t align, void **ou
 	if (align <= TDXC_BPOOL_QUANTUM && need <= BP_CMAX && h->ctab) {
 		unsigned k = cbin(need), n = ccount(h, k);
 		if (n) {
-			blk_t *cb = h->ctab[k], *nx = NULL;
-			uint32_t pr = centry_check(h, cb, k, n, &nx);
-			if (pr)
-				return corrupt(h, centry_at(h, cb, k), pr);
-			h->ctab[k] = nx;
-			ccount_dec(h, k);
-			h->cached--;
+			blk_t *cb, *nx = NULL;
+			rc = cache_head(h, k, n, &cb, &nx);
+			if (rc)
+				return rc;
+			cache_take(h, k, nx);
 			cb->word = mkword(h, cb, need,
 					  cb->word & BP_FLAGS_MASK &
 						  ~(uint64_t)BP_F_CACHED);
-			h->free -= need;
-			h->free_blocks--;
 			count_alloc(h, need);
 			*out = (uint8_t *)cb + BP_HDR;
 			return 0;
@@ -940,23 +959,18 @@ static __attribute__((noinline)) int cache_flush(heap_t *h)
 	for (k = 0; k < BP_CBINS; k++) {
 		unsigned n;
 		while ((n = ccount(h, k)) != 0) {
-			blk_t *cb = h->ctab[k], *nx = NULL;
+			blk_t *cb, *nx = NULL;
 			struct bctx c;
-			uint32_t pr = centry_check(h, cb, k, n, &nx);
-			int rc;
-			if (pr)
-				return corrupt(h, centry_at(h, cb, k), pr);
+			int rc = cache_head(h, k, n, &cb, &nx);
+			if (rc)
+				return rc;
 			rc = inspect(h, (uint8_t *)cb + BP_HDR, &c, true);
 			if (rc)
 				return rc == TDXC_ECORRUPT ?
 					       rc :
 					       corrupt(h, cb, TDXC_BPOOL_PROBLEM_INDEX);
-			h->ctab[k] = nx;
-			ccount_dec(h, k);
-			h->cached--;
 			/* Back to an allocated block, then released. */
-			h->free -= c.size;
-			h->free_blocks--;
+			cache_take(h, k, nx);
 			h->used += c.size;
 			h->live++;
 			h->nrel--;

@@ -889,6 +889,18 @@ static void test_cache_corrupt(void **state)
 		assert_int_equal(tdxc_bpool_validate(&f->h, &c), TDXC_ECORRUPT);
 		assert_int_equal(c.problem, TDXC_BPOOL_PROBLEM_POISONED);
 		assert_ptr_equal((void *)(uintptr_t)c.bad_addr, want);
+		free(f);
+
+		/* A request that fits nowhere flushes the cache: the damaged
+		 * bin stops it before anything is written. */
+		f = cache_damaged(kind, &want, &problem);
+		memcpy(before, f->pool, POOL_LEN);
+		assert_int_equal(tdxc_bpool_alloc(&f->h, POOL_LEN, 16, &x), TDXC_ECORRUPT);
+		assert_null(x);
+		assert_memory_equal(before, f->pool, POOL_LEN);
+		assert_int_equal(tdxc_bpool_validate(&f->h, &c), TDXC_ECORRUPT);
+		assert_int_equal(c.problem, TDXC_BPOOL_PROBLEM_POISONED);
+		assert_ptr_equal((void *)(uintptr_t)c.bad_addr, want);
 		free(before);
 		free(f);
 	}
