@@ -189,7 +189,7 @@ TDXC_API int tdxc_xsave_info_from_host(struct tdxc_xsave_info *out);
 
 /** @name Text dump formats
  *  @{ */
-#define TDXC_XSAVE_FMT_AUTO 0u    /**< decided by the first data line */
+#define TDXC_XSAVE_FMT_AUTO 0u    /**< decided by the first header or data line */
 #define TDXC_XSAVE_FMT_CPUID_R 1u /**< `cpuid -r` (Todd Allen's cpuid) */
 #define TDXC_XSAVE_FMT_LINUX 2u   /**< Linux FPU warning: `CPUID[0d, 01]: eax=...` */
 #define TDXC_XSAVE_FMT_AIDA64 3u  /**< AIDA64 / InstLatx64: `CPUID 0000000D: a-b-c-d [SL 01]` */
@@ -203,7 +203,8 @@ struct tdxc_xsave_parse_status {
 	uint64_t missing;     /**< required subleaves absent or with EAX = 0 */
 	uint64_t conflicts;   /**< subleaves repeated with different values
 				   (the first occurrence is kept) */
-	uint32_t format;      /**< TDXC_XSAVE_FMT_* detected (0: no data) */
+	uint32_t format;      /**< TDXC_XSAVE_FMT_* detected (0: no header
+				   or data line) */
 	uint32_t reserved;    /**< zero */
 };
 TDXC_STATIC_ASSERT(sizeof(struct tdxc_xsave_parse_status) == 40,
@@ -219,8 +220,9 @@ TDXC_STATIC_ASSERT(sizeof(struct tdxc_xsave_parse_status) == 40,
  * lines longer than TDXC_XSAVE_LINE_MAX are classified by their first
  * TDXC_XSAVE_LINE_MAX bytes (a long leaf-0xD line is malformed); the first
  * occurrence of a subleaf wins, later different values are recorded in
- * status->conflicts. With TDXC_XSAVE_FMT_AUTO the first data line (of any
- * leaf) fixes the format; lines of the other formats are then ignored.
+ * status->conflicts. With TDXC_XSAVE_FMT_AUTO the first CPU header or data
+ * line (of any leaf) fixes the format; lines of the other formats are then
+ * ignored, so AUTO gives exactly what the detected format gives when named.
  *
  * - `cpuid -r`: optional `CPU N:` / `CPU:` headers start each CPU's block
  *   (input without a header is CPU 0); data lines `0xLLLLLLLL 0xSS:

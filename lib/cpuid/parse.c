@@ -215,7 +215,7 @@ void tdxc__xsave_parser_line(struct tdxc__xsave_parser *p, const char *s, size_t
 			     bool overlong)
 {
 	struct cur c, t;
-	uint32_t leaf, sub = 0, r[4];
+	uint32_t leaf, sub = 0, r[4], hdr = 0;
 	int rc;
 
 	if (p->err || p->done)
@@ -234,11 +234,22 @@ void tdxc__xsave_parser_line(struct tdxc__xsave_parser *p, const char *s, size_t
 	c.i = 0;
 	skip_blanks(&c);
 
-	if (!overlong &&
-	    (((p->format == TDXC_XSAVE_FMT_AUTO || p->format == TDXC_XSAVE_FMT_CPUID_R) &&
-	      is_header(c)) ||
-	     ((p->format == TDXC_XSAVE_FMT_AUTO || p->format == TDXC_XSAVE_FMT_AIDA64) &&
-	      is_aida_header(c)))) {
+	/*
+	 * A header line is checked before data and, with AUTO, fixes the
+	 * format like a data line would: an AIDA64 header may also hold a
+	 * Linux `CPUID[` fragment, and reading it as a header here but as data
+	 * under the format detected later would make AUTO disagree with that
+	 * format given explicitly.
+	 */
+	if (!overlong && (p->format == TDXC_XSAVE_FMT_AUTO || p->format == TDXC_XSAVE_FMT_CPUID_R) &&
+	    is_header(c))
+		hdr = TDXC_XSAVE_FMT_CPUID_R;
+	else if (!overlong &&
+		 (p->format == TDXC_XSAVE_FMT_AUTO || p->format == TDXC_XSAVE_FMT_AIDA64) &&
+		 is_aida_header(c))
+		hdr = TDXC_XSAVE_FMT_AIDA64;
+	if (hdr) {
+		p->format = hdr;
 		p->cpu_headers++;
 		/* A second header, or one after header-less data, ends CPU 0. */
 		if (p->cpu_headers > 1 || p->data_seen)

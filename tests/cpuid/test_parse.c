@@ -400,6 +400,32 @@ static void test_aida_format(void **state)
 	snprintf(buf, sizeof(buf), "%sCPUID[0d, 00]: bad\n", tgl_dump);
 	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), 0);
 	assert_int_equal(st.format, TDXC_XSAVE_FMT_CPUID_R);
+	/*
+	 * A header fixes the format too: an AIDA64 header holding a Linux
+	 * fragment, then a Linux dump, is an AIDA64 dump without leaf 0xD
+	 * (named as Linux, the header line is a malformed leaf-0xD line). AUTO
+	 * agrees with the detected format named explicitly, and a CPU header
+	 * alone is enough to detect one.
+	 */
+	snprintf(buf, sizeof(buf), "Logical CPU #0 CPUID[0d, 06]: junk\n%s", linux_dump);
+	memset(&before, 0x6b, sizeof(before));
+	i = before;
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), 0, &i, &st), TDXC_ENOENT);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_AIDA64);
+	assert_int_equal(st.cpu_headers, 1);
+	assert_int_equal(st.found, 0);
+	assert_memory_equal(&i, &before, sizeof(i));
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), TDXC_XSAVE_FMT_AIDA64, &i, &st),
+			 TDXC_ENOENT);
+	assert_int_equal(tdxc_xsave_parse_text(buf, strlen(buf), TDXC_XSAVE_FMT_LINUX, &i, &st),
+			 TDXC_EMALFORMED);
+	assert_int_equal(st.line, 1);
+	assert_memory_equal(&i, &before, sizeof(i));
+	check_file_same(buf, strlen(buf));
+	assert_int_equal(tdxc_xsave_parse_text("CPU 0:\n", 7, 0, &i, &st), TDXC_ENOENT);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_CPUID_R);
+	assert_int_equal(tdxc_xsave_parse_text("x86/fpu: hello\n", 15, 0, &i, &st), TDXC_ENOENT);
+	assert_int_equal(st.format, TDXC_XSAVE_FMT_AUTO);
 	/* unknown format value */
 	assert_int_equal(tdxc_xsave_parse_text(aida_dump, strlen(aida_dump), 4, &i, &st), TDXC_EINVAL);
 	assert_int_equal(tdxc_xsave_parse_file("/dev/null", 4, &i, &st), TDXC_EINVAL);

@@ -23,7 +23,11 @@ for exe in $(find "$build/tests/fuzz" -type f -name 'fuzz_*' -perm -u+x | sort);
 	else
 		echo "FAILED"; tail -n 40 "$work/$name/log"
 		for a in "$work/$name/artifacts/"*; do
-			[ -f "$a" ] && { echo "reproducer ($a):"; od -A x -t x1z "$a" | head -n 20; }
+			[ -f "$a" ] || continue
+			echo "reproducer ($a, $(wc -c < "$a") bytes):"
+			od -A x -t x1z "$a" | head -n 20
+			# the whole input, to rebuild it with base64 -d
+			echo "base64:"; head -c 16384 "$a" | base64 -w 0; echo
 		done
 		failed=$((failed + 1))
 	fi

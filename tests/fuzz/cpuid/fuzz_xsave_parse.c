@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Dump parser over arbitrary bytes, in every format: never crashes, leaves
- * the output alone on failure, and a table it accepts is complete and
- * computable (or rejected by the layout code with an error code).
+ * the output alone on failure, AUTO agrees with the format it detects named
+ * explicitly (result, status and table), and a table it accepts is complete
+ * and computable (or rejected by the layout code with an error code).
  */
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +23,14 @@ static void one(const uint8_t *data, size_t len, uint32_t format)
 	memset(&before, 0xa5, sizeof(before));
 	a = before;
 	rc = tdxc_xsave_parse_text((const char *)data, len, format, &a, &st);
+	/* AUTO is exactly the detected format named explicitly */
+	if (format == TDXC_XSAVE_FMT_AUTO && st.format != TDXC_XSAVE_FMT_AUTO) {
+		struct tdxc_xsave_parse_status st2;
+		b = before;
+		if (tdxc_xsave_parse_text((const char *)data, len, st.format, &b, &st2) != rc ||
+		    memcmp(&st, &st2, sizeof(st)) != 0 || memcmp(&a, &b, sizeof(a)) != 0)
+			__builtin_trap();
+	}
 	if (rc) {
 		if (memcmp(&a, &before, sizeof(a)) != 0)
 			__builtin_trap();
