@@ -24,6 +24,12 @@
  *              failed allocation: requested live bytes / region size.
  *  registry_lookup: guest heap lookup by id among 1,000 guests (ids drawn
  *              uniformly: no locality for a cache to exploit).
+ *  flush:      the longest single allocation the free-block cache can
+ *              cause: 8 blocks of each of the 256 cached sizes, the rest of
+ *              the region filled, the 2,048 blocks freed (all cached), then
+ *              one 1 MiB allocation that fits only once they are returned
+ *              to the index. nocache: the same steps, the frees coalescing
+ *              as they go, so that allocation is one fit.
  * ns/op is the median of RUNS runs; the runs of the allocators are
  * interleaved. "floor" (random and realloc only) measures the harness;
  * "nocache" is tdxc with TDXC_BPOOL_F_NO_CACHE (every free coalesces).
@@ -627,6 +633,53 @@ static __attribute__((noinline)) double run_registry(int runs)
 	return median(v, runs);
 }
 
+/*
+ * One flushing allocation (see the top of the file), ns; @blocks gets the
+ * free blocks counted just before it (the cached ones included).
+ */
+#define F_PER_SIZE 8
+#define F_SIZES 256
+static double run_flush_one(const struct alloc_impl *im, uint64_t *blocks)
+{
+	static void *held[F_SIZES * F_PER_SIZE];
+	struct tdxc_bpool_stats st;
+	void *ctx = start(im), *big;
+	size_t i;
+	double t0, t1;
+
+	for (i = 0; i < F_SIZES * F_PER_SIZE; i++)
+		if (!(held[i] = im->alloc(ctx, 16 * (i % F_SIZES) + 8))) {
+			fprintf(stderr, "flush setup failed\n");
+			exit(1);
+		}
+	/* fill what is left, so the index has no fit for the request */
+	while (tdxc_bpool_stats(ctx, &st) == 0 && st.alloc_max >= 16)
+		if (!im->alloc(ctx, st.alloc_max))
+			break;
+	for (i = 0; i < F_SIZES * F_PER_SIZE; i++)
+		im->free(ctx, held[i]);
+	tdxc_bpool_stats(ctx, &st);
+	*blocks = st.free_blocks;
+	t0 = now_ns();
+	big = im->alloc(ctx, 1u << 20);
+	t1 = now_ns();
+	if (!big) {
+		fprintf(stderr, "%s: flushing allocation failed\n", im->name);
+		exit(1);
+	}
+	finish(im, ctx); /* the walk, then the region dropped whole */
+	return t1 - t0;
+}
+
+static double run_flush(const struct alloc_impl *im, int runs, uint64_t *blocks)
+{
+	double v[MAXRUNS];
+	int r;
+	for (r = 0; r < runs; r++)
+		v[r] = run_flush_one(im, blocks);
+	return median(v, runs);
+}
+
 static const char *const wl_names[4] = { "random", "frag", "worst", "realloc" };
 
 static double run_one(size_t w, const struct alloc_impl *im, unsigned long *nf)
@@ -654,7 +707,7 @@ static int find_name(const char *const *names, size_t n, const char *s)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bench-bpool [-w random|frag|worst|realloc|fill|registry]"
+	fprintf(stderr, "usage: bench-bpool [-w random|frag|worst|realloc|fill|registry|flush]"
 			" [-i tdxc|glibc|floor|nocache] [-r runs] [-H]\n"
 			"  (no option: every workload, every allocator, %d runs;\n"
 			"   -w/-i repeatable; -r 1 with -w/-i is meant for callgrind;\n"
@@ -667,7 +720,8 @@ int main(int argc, char **argv)
 {
 	static const char *const names[NIMPL] = { "tdxc", "glibc", "floor", "nocache" };
 	double res[4][NIMPL], v[4][NIMPL][MAXRUNS], fill = -1, reg = -1;
-	double fill_nc = -1, rfill = -1, rfill_nc = -1;
+	double fill_nc = -1, rfill = -1, rfill_nc = -1, flush = -1, flush_nc = -1;
+	uint64_t flush_blocks = 0, flush_blocks_nc = 0;
 	unsigned long frag_fails[NIMPL] = { 0 };
 	unsigned wmask = 0, imask = 0;
 	int runs = RUNS, r, a, x, huge = 0;
@@ -688,6 +742,8 @@ int main(int argc, char **argv)
 				wmask |= 1u << 4;
 			else if (!strcmp(argv[a], "registry"))
 				wmask |= 1u << 5;
+			else if (!strcmp(argv[a], "flush"))
+				wmask |= 1u << 6;
 			else
 				usage();
 		} else if (!strcmp(argv[a], "-i")) {
@@ -704,7 +760,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!wmask)
-		wmask = 0x3f;
+		wmask = 0x7f;
 	if (!imask)
 		imask = (1u << NIMPL) - 1;
 
@@ -765,6 +821,10 @@ int main(int argc, char **argv)
 	}
 	if ((wmask & (1u << 5)) && (imask & 1u))
 		reg = run_registry(runs);
+	if ((wmask & (1u << 6)) && (imask & 1u))
+		flush = run_flush(&impls[0], runs, &flush_blocks);
+	if ((wmask & (1u << 6)) && (imask & 8u))
+		flush_nc = run_flush(&impls[3], runs, &flush_blocks_nc);
 
 	printf("%-10s", "workload");
 	for (k = 0; k < NIMPL; k++)
@@ -798,6 +858,13 @@ int main(int argc, char **argv)
 		       fill_nc, rfill_nc);
 	if (reg >= 0)
 		printf("registry lookup, %d guests: %.1f ns\n", R_GUESTS, reg);
+	if (flush >= 0)
+		printf("flushing allocation: %.0f ns with %llu free blocks (cached ones "
+		       "included) before it, %.1f ns per block\n",
+		       flush, (unsigned long long)flush_blocks, flush / (double)flush_blocks);
+	if (flush_nc >= 0)
+		printf("the same allocation without the cache: %.0f ns (%llu free blocks)\n",
+		       flush_nc, (unsigned long long)flush_blocks_nc);
 
 	for (w = 0; w < 4; w++)
 		for (k = 0; k < NIMPL; k++)
@@ -815,6 +882,10 @@ int main(int argc, char **argv)
 	}
 	if (reg >= 0)
 		printf("BENCH bpool.registry_lookup.tdxc %.1f ns/op\n", reg);
+	if (flush >= 0)
+		printf("BENCH bpool.flush_alloc.tdxc %.0f ns\n", flush);
+	if (flush_nc >= 0)
+		printf("BENCH bpool.flush_alloc.tdxc_nocache %.0f ns\n", flush_nc);
 	free(region);
 	free(floor_region);
 	return 0;
