@@ -297,7 +297,7 @@ static void reset_best(enum impl impl)
 	best_skipped[impl] = best_counted[impl] = 0;
 }
 
-static double with_writer(enum impl lib, uint64_t iters, uint64_t *publishes)
+static double with_writer(enum impl impl, uint64_t iters, uint64_t *publishes)
 {
 	pthread_t th;
 	void *ret;
@@ -305,21 +305,21 @@ static double with_writer(enum impl lib, uint64_t iters, uint64_t *publishes)
 	__atomic_store_n(&stop, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&started, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&wprog.n, 0, __ATOMIC_RELAXED);
-	pthread_create(&th, NULL, writer, (void *)(uintptr_t)lib);
+	pthread_create(&th, NULL, writer, (void *)(uintptr_t)impl);
 	/* Time the readers only once the writer is really publishing. */
 	while (!__atomic_load_n(&started, __ATOMIC_ACQUIRE))
 		;
 	writer_on = 1;
-	ns = run_apply8(lib, iters);
+	ns = run_apply8(impl, iters);
 	writer_on = 0;
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, &ret);
 	*publishes = (uint64_t)(uintptr_t)ret;
-	if (ns > 0 && (best_pub_ns[lib] == 0 || ns < best_ns_seen[lib])) {
-		best_ns_seen[lib] = ns;
-		best_pub_ns[lib] = counted_pubs ? (double)counted_ns / (double)counted_pubs : 0;
-		best_skipped[lib] = skipped_chunks;
-		best_counted[lib] = counted_chunks;
+	if (ns > 0 && (best_pub_ns[impl] == 0 || ns < best_ns_seen[impl])) {
+		best_ns_seen[impl] = ns;
+		best_pub_ns[impl] = counted_pubs ? (double)counted_ns / (double)counted_pubs : 0;
+		best_skipped[impl] = skipped_chunks;
+		best_counted[impl] = counted_chunks;
 	}
 	return ns > 0 ? ns : 1e300;
 }
