@@ -42,9 +42,10 @@ static void one(const uint8_t *data, size_t len, uint32_t format)
 	    st.format == TDXC_XSAVE_FMT_AUTO ||
 	    (format != TDXC_XSAVE_FMT_AUTO && st.format != format))
 		__builtin_trap();
-	/* deterministic, and the detected format gives the same table */
-	if (tdxc_xsave_parse_text((const char *)data, len, st.format, &b, NULL) != 0 ||
-	    memcmp(&a, &b, sizeof(a)) != 0)
+	/* deterministic (AUTO was compared with its detected format above) */
+	if (format != TDXC_XSAVE_FMT_AUTO &&
+	    (tdxc_xsave_parse_text((const char *)data, len, st.format, &b, NULL) != 0 ||
+	     memcmp(&a, &b, sizeof(a)) != 0))
 		__builtin_trap();
 	if (tdxc_xsave_compacted_size(&a, a.xcr0_supported | a.xss_supported, &v) == 0 &&
 	    v < TDXC_XSAVE_MIN_SIZE)
